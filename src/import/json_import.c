@@ -1,0 +1,138 @@
+/* json_import.c: the c2c export format, both ways. An export lists each kind of record
+ * in dependency order (entities.c), so an import can store them in that order inside one
+ * transaction; importing an export into an empty database and exporting again gives the
+ * same document. */
+#include "import/json_import.h"
+#include "core/record.h"
+#include "store/store.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define EXPORT_FORMAT "c2c-export"
+#define EXPORT_VERSION 1
+
+static int exported(const struct entity *e)
+{
+	return !(e->flags & ENT_TAXONOMY);   /* taxonomies come with the schema */
+}
+
+static int import_collection(struct db *db, const struct entity *e, json_t *list, const char *source,
+			     FILE *report, FILE *errout)
+{
+	int counts[3] = {0, 0, 0}, failed = 0;
+	size_t i;
+	json_t *item;
+	json_array_foreach(list, i, item) {
+		struct errors errs;
+		errors_init(&errs);
+		json_t *rec;
+		enum put_outcome outcome;
+		int rc = record_validate(e, item, &rec, &errs);
+		if (rc == 0) {
+			rc = store_put(db, e, rec, &outcome, &errs);
+			json_decref(rec);
+		}
+		if (rc == 0) {
+			counts[outcome]++;
+			continue;
+		}
+		failed = 1;
+		const char *key = json_string_value(json_object_get(item, e->key));
+		for (int k = 0; k < errs.n; k++)
+			fprintf(errout, "%s: %s[%zu]%s%s%s: %s\n", source, e->plural, i, key ? " (" : "",
+				key ? key : "", key ? ")" : "", errs.e[k].message);
+		if (errs.n == 0)
+			fprintf(errout, "%s: %s[%zu]: the database refused it\n", source, e->plural, i);
+	}
+	if (!failed && json_array_size(list))
+		fprintf(report, "%s: %s: %d created, %d updated, %d unchanged\n", source, e->plural,
+			counts[PUT_CREATED], counts[PUT_UPDATED], counts[PUT_UNCHANGED]);
+	return failed ? -1 : 0;
+}
+
+static int check_envelope(json_t *doc, const char *source, FILE *errout)
+{
+	if (!json_is_object(doc)) {
+		fprintf(errout, "%s: not a c2c export: the document must be a JSON object\n", source);
+		return -1;
+	}
+	const char *format = json_string_value(json_object_get(doc, "format"));
+	json_t *version = json_object_get(doc, "version");
+	if (!format || strcmp(format, EXPORT_FORMAT) != 0 || !json_is_integer(version)) {
+		fprintf(errout, "%s: not a c2c export: \"format\" must be \"%s\" with a \"version\"\n", source, EXPORT_FORMAT);
+		return -1;
+	}
+	if (json_integer_value(version) != EXPORT_VERSION) {
+		fprintf(errout, "%s: export version %lld is not supported (this c2c reads version %d)\n", source,
+			(long long)json_integer_value(version), EXPORT_VERSION);
+		return -1;
+	}
+	const char *key;
+	json_t *value;
+	json_object_foreach(doc, key, value) {
+		if (strcmp(key, "format") == 0 || strcmp(key, "version") == 0)
+			continue;
+		const struct entity *e = entity_by_plural(key);
+		if (!e || !exported(e)) {
+			fprintf(errout, "%s: unknown collection \"%s\"\n", source, key);
+			return -1;
+		}
+		if (!json_is_array(value)) {
+			fprintf(errout, "%s: \"%s\" must be a list\n", source, key);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int json_import_doc(struct db *db, json_t *doc, const char *source, FILE *report, FILE *errout)
+{
+	if (check_envelope(doc, source, errout))
+		return -1;
+	if (db_begin_write(db) != DB_OK) {
+		fprintf(errout, "%s: cannot start a transaction: %s\n", source, db_errmsg(db));
+		return -1;
+	}
+	int failed = 0;
+	for (const struct entity *const *e = entities; *e; e++) {
+		json_t *list = json_object_get(doc, (*e)->plural);
+		if (list && import_collection(db, *e, list, source, report, errout))
+			failed = 1;
+	}
+	if (failed || db_commit(db) != DB_OK) {
+		db_rollback(db);
+		fprintf(errout, "%s: nothing was imported\n", source);
+		return -1;
+	}
+	return 0;
+}
+
+json_t *json_export_doc(struct db *db)
+{
+	json_t *doc = json_pack("{s:s, s:i}", "format", EXPORT_FORMAT, "version", EXPORT_VERSION);
+	for (const struct entity *const *e = entities; *e; e++) {
+		if (!exported(*e))
+			continue;
+		json_t *all = json_array();
+		struct list_query q = {.limit = LIST_LIMIT_MAX};
+		char next[SLUG_MAX * 4 + 1], cursor[SLUG_MAX * 4 + 1];
+		for (;;) {
+			json_t *items;
+			long total;
+			if (store_list(db, *e, &q, &items, next, &total)) {
+				json_decref(all);
+				json_decref(doc);
+				return NULL;
+			}
+			json_array_extend(all, items);
+			json_decref(items);
+			if (!*next)
+				break;
+			memcpy(cursor, next, sizeof cursor);
+			q.cursor = cursor;
+		}
+		json_object_set_new(doc, (*e)->plural, all);
+	}
+	return doc;
+}

@@ -1,0 +1,77 @@
+/* store.h: records in the database, driven by their entity descriptors (core/entity.h).
+ *
+ * This is what the rest of c2c uses: a pool of connections (one per serving thread),
+ * schema migrations, and generic get / list / put of any entity. Every function takes a
+ * connection from store_acquire(); transactions are the caller's (db_begin_*), so that a
+ * request or an import does all its work in one.
+ *
+ * Return convention: STORE_OK (0), STORE_NOT_FOUND, or a negative STORE_* error. */
+#ifndef C2C_STORE_H
+#define C2C_STORE_H
+#include "core/entity.h"
+#include "core/errors.h"
+#include "store/db.h"
+#include "util/str.h"
+
+#include <jansson.h>
+
+enum store_rc {
+	STORE_OK = 0,
+	STORE_NOT_FOUND = 1,
+	STORE_ERROR = -1,          /* unexpected: logged */
+	STORE_INVALID = -2,        /* the record breaks a rule: errs says which */
+	STORE_UNAVAILABLE = -3,    /* the database cannot be reached now: try again */
+	STORE_TOO_NEW = -4,        /* the schema is newer than this binary */
+};
+
+struct store;
+
+/* Opens the database named by target (SQLite file or PostgreSQL URI), applies pending
+ * migrations and returns a pool of up to max_conns connections. `create` allows a new
+ * SQLite file. On failure returns NULL with a sentence in err. */
+struct store *store_open(const char *target, int create, int max_conns, char *err, size_t errsize);
+void store_close(struct store *st);
+struct db *store_acquire(struct store *st);     /* waits for a free connection */
+void store_release(struct store *st, struct db *db);
+
+/* Schema migrations (migrate.c). */
+int store_migrate(struct db *db, char *err, size_t errsize);
+int store_schema_version(struct db *db);
+int store_binary_schema_version(void);
+
+/* A list request: filter values aligned with e->filters (NULL = not given), already
+ * validated; a page size; the cursor returned with the previous page, or NULL. */
+#define LIST_FILTERS_MAX 16
+#define LIST_LIMIT_MAX 500
+struct list_query {
+	const char *filter[LIST_FILTERS_MAX];
+	int limit;
+	const char *cursor;
+};
+
+/* Sets the filter named param of a list query (value not copied); -1 if e has no such filter. */
+int list_query_set(struct list_query *q, const struct entity *e, const char *param, const char *value);
+
+/* The distinct non-null values of a scalar field of e, sorted: a new array of strings. */
+int store_values(struct db *db, const struct entity *e, const char *field, json_t **out);
+
+/* *out: a new record (caller decrefs) or NULL when not found. */
+int store_get(struct db *db, const struct entity *e, const char *key, json_t **out);
+/* *items: a new array; next: cursor of the following page or "" when none; *total: the
+ * number of records matching the filters. */
+int store_list(struct db *db, const struct entity *e, const struct list_query *q,
+	       json_t **items, char next[SLUG_MAX * 4 + 1], long *total);
+
+enum put_outcome { PUT_CREATED, PUT_UPDATED, PUT_UNCHANGED };
+/* Creates or replaces the record with rec's key. rec must be normalised (record.h);
+ * references in it are replaced by their canonical spelling. A reference to a record that
+ * does not exist, or a duplicate, adds to errs and returns STORE_INVALID. */
+int store_put(struct db *db, const struct entity *e, json_t *rec, enum put_outcome *outcome,
+	      struct errors *errs);
+
+/* Keys of the records of e (which must have a keys_table) with a name that folds to the
+ * same key as `name`: up to max of them into keys[] (caller frees each); returns how many
+ * there are in all. */
+int store_match_name(struct db *db, const struct entity *e, const char *name, char **keys, int max);
+
+#endif

@@ -1,0 +1,18 @@
+/* api.h: JSON handlers (api.c, openapi.c) and HTML pages (page_*.c), as named in routes.c. */
+#ifndef C2C_API_H
+#define C2C_API_H
+#include "web/req.h"
+
+int api_list(struct req *r);          /* GET a collection of the route's entity */
+int api_item(struct req *r);          /* GET one record by {slug} */
+int api_index(struct req *r);         /* GET /api/v1: the collections */
+int api_health(struct req *r);        /* GET /healthz */
+int api_openapi(struct req *r);       /* GET /api/openapi.json */
+
+int page_directory(struct req *r);    /* GET /: cooperations, filtered */
+int page_cities(struct req *r);       /* GET /cities */
+int page_city(struct req *r);         /* GET /cities/{slug} */
+int page_cooperation(struct req *r);  /* GET /cooperations/{slug} */
+int static_file(struct req *r);       /* GET /static/...: files compiled in */
+
+#endif

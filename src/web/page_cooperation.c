@@ -1,0 +1,151 @@
+/* page_cooperation.c: /cooperations/{slug}, a pairing or cluster: its member cities side
+ * by side with their facts, topics, goals, description, interests and history. */
+#include "web/api.h"
+#include "web/html.h"
+#include "web/pages.h"
+#include "web/reply.h"
+
+#include <string.h>
+
+static const char *role_of(json_t *coop, const char *slug)
+{
+	size_t i;
+	json_t *role;
+	json_array_foreach(json_object_get(coop, "member_roles"), i, role)
+		if (strcmp(record_str(role, "city"), slug) == 0)
+			return record_str(role, "role");
+	return NULL;
+}
+
+static void members(struct req *r, json_t *coop)
+{
+	struct buf *b = &r->body;
+	struct city_cache cities = CITY_CACHE_INIT;
+	html_printf(b, "<section aria-labelledby=\"members\"><h2 id=\"members\">Member cities</h2>\n<div class=\"member-grid\">\n");
+	size_t i;
+	json_t *slug;
+	json_array_foreach(json_object_get(coop, "members"), i, slug) {
+		json_t *city = city_cache_get(r, &cities, json_string_value(slug));
+		if (!city)
+			continue;
+		const char *role = role_of(coop, record_str(city, "slug"));
+		html_printf(b, "<article class=\"city-card\">%R<h3><a href=\"/cities/%u\">%s</a></h3>",
+			    "", record_str(city, "slug"), record_str(city, "name"));
+		if (role)
+			html_printf(b, "<p class=\"role\">%s</p>", role);
+		page_city_facts(b, city);
+		html_printf(b, "</article>\n");
+	}
+	html_printf(b, "</div></section>\n");
+	city_cache_free(&cities);
+}
+
+static void goals(struct req *r, json_t *coop)
+{
+	json_t *sdgs = json_object_get(coop, "sdgs");
+	if (!json_array_size(sdgs))
+		return;
+	struct buf *b = &r->body;
+	html_printf(b, "<section aria-labelledby=\"sdgs\"><h2 id=\"sdgs\">Sustainable Development Goals</h2>\n<ul class=\"sdgs\">");
+	size_t i;
+	json_t *n;
+	json_array_foreach(sdgs, i, n) {
+		char key[8];
+		snprintf(key, sizeof key, "%lld", (long long)json_integer_value(n));
+		json_t *sdg = NULL;
+		store_get(r->db, &entity_sdg, key, &sdg);
+		html_printf(b, "<li><a href=\"/?sdg=%u\"><span class=\"sdg sdg-%u\">%s</span> %s</a></li>", key, key, key,
+			    sdg ? record_str(sdg, "title") : "");
+		json_decref(sdg);
+	}
+	html_printf(b, "</ul></section>\n");
+}
+
+static void text_list(struct buf *b, json_t *coop, const char *field, const char *id, const char *title)
+{
+	json_t *list = json_object_get(coop, field);
+	if (!json_array_size(list))
+		return;
+	html_printf(b, "<section aria-labelledby=\"%s\"><h2 id=\"%s\">%s</h2>\n<ul class=\"plain-list\">", id, id, title);
+	size_t i;
+	json_t *item;
+	json_array_foreach(list, i, item)
+		html_printf(b, "<li>%s</li>", json_string_value(item));
+	html_printf(b, "</ul></section>\n");
+}
+
+static void history(struct buf *b, json_t *coop)
+{
+	json_t *notes = json_object_get(coop, "history");
+	if (!json_array_size(notes))
+		return;
+	html_printf(b, "<section aria-labelledby=\"history\"><h2 id=\"history\">History</h2>\n<ol class=\"timeline\">");
+	size_t i;
+	json_t *note;
+	json_array_foreach(notes, i, note) {
+		html_printf(b, "<li><time datetime=\"%s\">", record_str(note, "date"));
+		html_date(b, record_str(note, "date"));
+		html_printf(b, "</time><div>");
+		page_paragraphs(b, record_str(note, "text"));
+		html_printf(b, "</div></li>");
+	}
+	html_printf(b, "</ol></section>\n");
+}
+
+static void subtitle(struct req *r, json_t *coop)
+{
+	struct buf *b = &r->body;
+	html_printf(b, "<p class=\"subtitle\"><span class=\"kind\">%s</span>", record_str(coop, "kind"));
+	const char *prog = record_str(coop, "programme");
+	if (prog) {
+		json_t *p = NULL;
+		store_get(r->db, &entity_programme, prog, &p);
+		html_printf(b, " · <a href=\"/?programme=%u\">%s</a>", prog, p ? record_str(p, "name") : prog);
+		json_decref(p);
+	}
+	if (record_str(coop, "round"))
+		html_printf(b, ", %s", record_str(coop, "round"));
+	html_printf(b, " · ");
+	page_status(b, coop);
+	html_printf(b, " · ");
+	page_period(b, coop);
+	html_printf(b, "</p>\n");
+}
+
+int page_cooperation(struct req *r)
+{
+	json_t *coop;
+	int rc = store_get(r->db, &entity_cooperation, r->slug, &coop);
+	if (rc == STORE_NOT_FOUND)
+		return reply_error(r, 404, "not_found", NULL, "there is no cooperation %s", r->slug);
+	if (rc)
+		return reply_store_error(r, rc);
+	html_page_begin(r, record_str(coop, "name"), "cooperations");
+	struct buf *b = &r->body;
+	html_printf(b, "<nav class=\"breadcrumb\" aria-label=\"Breadcrumb\"><a href=\"/\">Cooperations</a> "
+		    "<span aria-hidden=\"true\">›</span> <span aria-current=\"page\">%s</span></nav>\n"
+		    "<h1>%s</h1>\n", record_str(coop, "name"), record_str(coop, "name"));
+	subtitle(r, coop);
+	if (strcmp(record_str(coop, "status"), "ended") == 0 && record_str(coop, "end_reason"))
+		html_printf(b, "<p class=\"notice\">This cooperation has ended: %s</p>\n", record_str(coop, "end_reason"));
+	members(r, coop);
+	if (json_array_size(json_object_get(coop, "topics"))) {
+		html_printf(b, "<section aria-labelledby=\"topics\"><h2 id=\"topics\">Topics</h2>\n");
+		page_topic_tags(b, json_object_get(coop, "topics"), 0);
+		html_printf(b, "</section>\n");
+	}
+	goals(r, coop);
+	text_list(b, coop, "urban_agenda", "agenda", "Urban Agenda partnerships");
+	if (record_str(coop, "description")) {
+		html_printf(b, "<section aria-labelledby=\"about\"><h2 id=\"about\">About this cooperation</h2>\n");
+		page_paragraphs(b, record_str(coop, "description"));
+		html_printf(b, "</section>\n");
+	}
+	text_list(b, coop, "interests", "interests", "Areas and projects of interest");
+	history(b, coop);
+	if (record_str(coop, "source"))
+		html_printf(b, "<p class=\"source\">Source: %s</p>\n", record_str(coop, "source"));
+	html_printf(b, "<p class=\"data-link\"><a href=\"/api/v1/cooperations/%u\">This cooperation as JSON</a></p>\n", r->slug);
+	json_decref(coop);
+	return html_page_end(r, 200);
+}

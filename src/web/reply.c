@@ -1,0 +1,107 @@
+/* reply.c: building responses and rendering errors; see reply.h. */
+#include "web/reply.h"
+#include "web/html.h"
+#include "web/route.h"
+#include "store/store.h"
+#include "util/log.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *http_reason(int status)
+{
+	switch (status) {
+	case 200: return "OK";
+	case 201: return "Created";
+	case 304: return "Not Modified";
+	case 400: return "Bad Request";
+	case 401: return "Unauthorized";
+	case 403: return "Forbidden";
+	case 404: return "Not Found";
+	case 405: return "Method Not Allowed";
+	case 409: return "Conflict";
+	case 412: return "Precondition Failed";
+	case 413: return "Content Too Large";
+	case 415: return "Unsupported Media Type";
+	case 422: return "Unprocessable Content";
+	case 429: return "Too Many Requests";
+	case 503: return "Service Unavailable";
+	default: return status >= 500 ? "Internal Server Error" : "Error";
+	}
+}
+
+int reply_body(struct req *r, int status, const char *content_type)
+{
+	r->status = status;
+	r->content_type = content_type;
+	if (buf_failed(&r->body)) {
+		log_error("response to %s %s exceeded the size limit", r->method, r->path);
+		buf_reset(&r->body);
+		r->status = 500;
+		r->content_type = "text/plain; charset=utf-8";
+		buf_puts(&r->body, "The response was too large.\n");
+	}
+	return r->status;
+}
+
+int reply_json(struct req *r, int status, json_t *doc)
+{
+	buf_reset(&r->body);
+	char *text = json_dumps(doc, JSON_COMPACT | JSON_REAL_PRECISION(12));
+	json_decref(doc);
+	buf_puts(&r->body, text);
+	buf_putc(&r->body, '\n');
+	free(text);
+	return reply_body(r, status, "application/json");
+}
+
+/* Errors are JSON on API routes and on unknown /api/ addresses, HTML elsewhere. */
+static int wants_json(const struct req *r)
+{
+	if (r->route)
+		return (r->route->flags & ROUTE_API) != 0;
+	return strncmp(r->path, "/api/", 5) == 0 || strcmp(r->path, "/api") == 0 ||
+	       strcmp(r->path, "/healthz") == 0;
+}
+
+int reply_errors(struct req *r, int status, const struct errors *errs)
+{
+	r->no_etag = 1;
+	if (!wants_json(r)) {
+		buf_reset(&r->body);
+		html_error_page(r, status, errs);
+		return reply_body(r, status, "text/html; charset=utf-8");
+	}
+	json_t *list = json_array();
+	for (int i = 0; i < errs->n; i++)
+		json_array_append_new(list, json_pack("{s:s, s:s, s:s}", "field", errs->e[i].field,
+						      "code", errs->e[i].code, "message", errs->e[i].message));
+	const struct field_error *first = &errs->e[0];
+	json_t *err = json_pack("{s:i, s:s, s:s?, s:s, s:o}", "status", status, "code", first->code,
+				"field", first->field[0] ? first->field : NULL, "message", first->message,
+				"errors", list);
+	return reply_json(r, status, json_pack("{s:o}", "error", err));
+}
+
+int reply_error(struct req *r, int status, const char *code, const char *field, const char *fmt, ...)
+{
+	struct errors errs;
+	errors_init(&errs);
+	char message[256];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(message, sizeof message, fmt, ap);
+	va_end(ap);
+	errors_add(&errs, field ? field : "", code, "%s", message);
+	return reply_errors(r, status, &errs);
+}
+
+int reply_store_error(struct req *r, int rc)
+{
+	if (rc == STORE_UNAVAILABLE)
+		return reply_error(r, 503, "unavailable", NULL,
+				   "the database is not reachable at the moment; please try again shortly");
+	return reply_error(r, 500, "internal_error", NULL, "the server could not complete the request");
+}

@@ -1,0 +1,24 @@
+/* reply.h: filling the response half of a request. Every function returns the HTTP
+ * status, so handlers end with `return reply_...(r, ...)`.
+ *
+ * Errors go through one funnel per format: reply_error() and reply_errors() answer in
+ * the shape of DESIGN.md on API routes,
+ *   {"error":{"status":422,"code":"invalid_field","field":"population","message":"...",
+ *             "errors":[{"field":...,"code":...,"message":...}, ...]}}
+ * and as an HTML page elsewhere. */
+#ifndef C2C_REPLY_H
+#define C2C_REPLY_H
+#include "core/errors.h"
+#include "web/req.h"
+
+#include <jansson.h>
+
+int reply_json(struct req *r, int status, json_t *doc);        /* consumes doc */
+int reply_body(struct req *r, int status, const char *content_type);   /* r->body is ready */
+int reply_error(struct req *r, int status, const char *code, const char *field,
+		const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+int reply_errors(struct req *r, int status, const struct errors *errs);
+int reply_store_error(struct req *r, int store_rc);           /* 503 or 500 */
+const char *http_reason(int status);
+
+#endif

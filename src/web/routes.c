@@ -1,0 +1,30 @@
+/* routes.c: the route table: every address c2c answers, what it needs, what it accepts.
+ * The dispatcher (server.c, router.c) enforces the flags before a handler runs. */
+#include "web/api.h"
+#include "web/route.h"
+
+#define API_LIST (ROUTE_API | ROUTE_LIST | ROUTE_DB)
+#define API_ITEM (ROUTE_API | ROUTE_DB)
+#define PAGE_LIST (ROUTE_LIST | ROUTE_DB)
+
+const struct route routes[] = {
+	{"GET", "/", page_directory, &entity_cooperation, PERM_PUBLIC, PAGE_LIST, 0, "Directory of cooperations"},
+	{"GET", "/cities", page_cities, &entity_city, PERM_PUBLIC, PAGE_LIST, 0, "Directory of cities"},
+	{"GET", "/cities/{slug}", page_city, &entity_city, PERM_PUBLIC, ROUTE_DB, 0, "A city's profile"},
+	{"GET", "/cooperations/{slug}", page_cooperation, &entity_cooperation, PERM_PUBLIC, ROUTE_DB, 0, "A pairing or cluster"},
+	{"GET", "/static/c2c.css", static_file, NULL, PERM_PUBLIC, 0, 0, "The stylesheet"},
+
+	{"GET", "/healthz", api_health, NULL, PERM_PUBLIC, ROUTE_API | ROUTE_DB, 0, "Health check"},
+	{"GET", "/api/v1", api_index, NULL, PERM_PUBLIC, ROUTE_API, 0, "The API's collections"},
+	{"GET", "/api/openapi.json", api_openapi, NULL, PERM_PUBLIC, ROUTE_API, 0, "This API described as OpenAPI 3.1"},
+	{"GET", "/api/v1/programmes", api_list, &entity_programme, PERM_PUBLIC, API_LIST, 0, "List programmes"},
+	{"GET", "/api/v1/programmes/{slug}", api_item, &entity_programme, PERM_PUBLIC, API_ITEM, 0, "Get a programme"},
+	{"GET", "/api/v1/cities", api_list, &entity_city, PERM_PUBLIC, API_LIST, 0, "List cities"},
+	{"GET", "/api/v1/cities/{slug}", api_item, &entity_city, PERM_PUBLIC, API_ITEM, 0, "Get a city"},
+	{"GET", "/api/v1/cooperations", api_list, &entity_cooperation, PERM_PUBLIC, API_LIST, 0, "List pairings and clusters"},
+	{"GET", "/api/v1/cooperations/{slug}", api_item, &entity_cooperation, PERM_PUBLIC, API_ITEM, 0, "Get a pairing or cluster"},
+	{"GET", "/api/v1/topics", api_list, &entity_topic, PERM_PUBLIC, API_LIST, 0, "List cooperation topics"},
+	{"GET", "/api/v1/sdgs", api_list, &entity_sdg, PERM_PUBLIC, API_LIST, 0, "List the Sustainable Development Goals"},
+	{"GET", "/api/v1/urban-agenda", api_list, &entity_urban_agenda, PERM_PUBLIC, API_LIST, 0, "List Urban Agenda partnerships"},
+	{NULL, NULL, NULL, NULL, PERM_PUBLIC, 0, 0, NULL},
+};

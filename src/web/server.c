@@ -1,0 +1,333 @@
+/* server.c: libmicrohttpd glue: one struct req per request, the dispatcher that enforces
+ * the route table, the response headers every answer carries, and the access log.
+ *
+ * Request lifecycle: the first call of the access handler only allocates the request
+ * (queueing on the very first call makes libmicrohttpd 0.9.75 answer "Connection:
+ * close", losing keep-alive); the second call dispatches and queues the response; the
+ * request-completed callback logs and frees everything, in that one place. */
+#include "web/server.h"
+#include "web/reply.h"
+#include "web/route.h"
+#include "web/router.h"
+#include "util/log.h"
+#include "util/str.h"
+#include "util/xalloc.h"
+
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define REQ_ARENA_MAX (4u << 20)        /* per-request scratch memory */
+#define RESPONSE_MAX (16u << 20)        /* largest response body */
+#define HEADER_MEMORY (32u << 10)       /* request line + headers; larger gets 431 */
+
+struct server {
+	struct MHD_Daemon *daemon;
+	struct store *store;
+	int quiet;
+};
+
+static const char content_security_policy[] =
+	"default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
+	"frame-ancestors 'none'; base-uri 'none'";
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+const char *req_arg(const struct req *r, const char *name)
+{
+	for (int i = 0; i < r->nargs; i++)
+		if (strcmp(r->args[i].name, name) == 0)
+			return r->args[i].value;
+	return NULL;
+}
+
+const char *req_header(const struct req *r, const char *name)
+{
+	return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
+}
+
+static enum MHD_Result collect_arg(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	struct req *r = cls;
+	if (r->nargs == REQ_ARGS_MAX) {
+		r->nargs++;   /* marks "too many" */
+		return MHD_NO;
+	}
+	if (r->nargs > REQ_ARGS_MAX)
+		return MHD_NO;
+	r->args[r->nargs].name = key;
+	r->args[r->nargs].value = value;
+	r->nargs++;
+	return MHD_YES;
+}
+
+static int valid_text(const char *s)
+{
+	return !s || utf8_valid(s, strlen(s));
+}
+
+/* Runs the route's handler with what it declared it needs. */
+static int run_handler(struct req *r)
+{
+	if (!(r->route->flags & ROUTE_DB))
+		return r->route->handler(r);
+	r->db = store_acquire(r->server->store);
+	if (!r->db)
+		return reply_store_error(r, STORE_UNAVAILABLE);
+	int status;
+	if (db_begin_read(r->db) != DB_OK) {
+		status = reply_store_error(r, STORE_UNAVAILABLE);
+	} else {
+		status = r->route->handler(r);
+		db_commit(r->db);
+	}
+	store_release(r->server->store, r->db);
+	r->db = NULL;
+	return status;
+}
+
+static void dispatch(struct req *r)
+{
+	MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, collect_arg, r);
+	if (r->nargs > REQ_ARGS_MAX) {
+		reply_error(r, 400, "too_many_parameters", NULL, "a request may have at most %d parameters", REQ_ARGS_MAX);
+		return;
+	}
+	int bad = !valid_text(r->path);
+	for (int i = 0; i < r->nargs && !bad; i++)
+		bad = !valid_text(r->args[i].name) || !valid_text(r->args[i].value);
+	if (bad) {
+		reply_error(r, 400, "invalid_encoding", NULL, "the address is not valid UTF-8");
+		return;
+	}
+	int status = route_match(r);
+	if (status == 404) {
+		reply_error(r, 404, "not_found", NULL, "there is nothing at %s", r->path);
+		return;
+	}
+	if (status == 405) {
+		reply_error(r, 405, "method_not_allowed", NULL, "%s is not allowed here; use %s", r->method, r->allow);
+		return;
+	}
+	if (route_check_query(r))
+		return;
+	run_handler(r);
+}
+
+static void etag_of(const struct buf *body, char out[40])
+{
+	unsigned char hash[16];
+	crypto_generichash(hash, sizeof hash, (const unsigned char *)buf_str(body), body->len, NULL, 0);
+	out[0] = '"';
+	sodium_bin2hex(out + 1, 33, hash, sizeof hash);
+	out[33] = '"';
+	out[34] = '\0';
+}
+
+/* If-None-Match: a list of entity tags or "*"; weak tags compare by their opaque part. */
+static int etag_matches(const char *header, const char *etag)
+{
+	if (!header)
+		return 0;
+	const char *p = header;
+	while (*p) {
+		while (*p == ' ' || *p == ',')
+			p++;
+		if (*p == '*')
+			return 1;
+		if (strncmp(p, "W/", 2) == 0)
+			p += 2;
+		size_t n = strcspn(p, ",");
+		while (n > 0 && p[n - 1] == ' ')
+			n--;
+		if (n == strlen(etag) && strncmp(p, etag, n) == 0)
+			return 1;
+		p += strcspn(p, ",");
+	}
+	return 0;
+}
+
+static enum MHD_Result queue(struct req *r)
+{
+	char etag[40] = "";
+	int cacheable = r->status == 200 && r->route && strcmp(r->route->method, "GET") == 0 && !r->no_etag;
+	if (cacheable) {
+		etag_of(&r->body, etag);
+		if (etag_matches(req_header(r, MHD_HTTP_HEADER_IF_NONE_MATCH), etag)) {
+			r->status = 304;
+			buf_reset(&r->body);
+		}
+	}
+	size_t len = r->body.len;
+	struct MHD_Response *resp = MHD_create_response_from_buffer(len, buf_detach(&r->body), MHD_RESPMEM_MUST_FREE);
+	if (!resp)
+		return MHD_NO;
+	if (r->status != 304 && r->content_type)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, r->content_type);
+	if (*etag)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_ETAG, etag);
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, cacheable ? "no-cache" : "no-store");
+	MHD_add_response_header(resp, "Content-Security-Policy", content_security_policy);
+	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+	MHD_add_response_header(resp, "Referrer-Policy", "strict-origin-when-cross-origin");
+	if (r->allow)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, r->allow);
+	r->body_bytes = len;
+	enum MHD_Result ok = MHD_queue_response(r->conn, (unsigned)r->status, resp);
+	MHD_destroy_response(resp);
+	return ok;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+				  const char *method, const char *version, const char *upload_data,
+				  size_t *upload_size, void **con_cls)
+{
+	struct req *r = *con_cls;
+	if (!r) {
+		r = xcalloc(1, sizeof *r);
+		r->server = cls;
+		r->conn = conn;
+		r->method = method;
+		r->path = url;
+		r->started_ns = now_ns();
+		arena_init(&r->arena, REQ_ARENA_MAX);
+		buf_init(&r->body, RESPONSE_MAX);
+		*con_cls = r;
+		return MHD_YES;
+	}
+	if (*upload_size) {
+		/* No route of this version takes a body; count it, refuse it once complete. */
+		r->upload_bytes += *upload_size;
+		*upload_size = 0;
+		return MHD_YES;
+	}
+	if (r->upload_bytes)
+		reply_error(r, 413, "body_not_accepted", NULL, "this address does not take a request body");
+	else
+		dispatch(r);
+	return queue(r);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+			 enum MHD_RequestTerminationCode toe)
+{
+	struct server *srv = cls;
+	struct req *r = *con_cls;
+	if (!r)
+		return;
+	if (!srv->quiet) {
+		char addr[INET6_ADDRSTRLEN] = "-";
+		const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+		if (ci && ci->client_addr) {
+			const struct sockaddr *sa = ci->client_addr;
+			if (sa->sa_family == AF_INET)
+				inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, addr, sizeof addr);
+			else if (sa->sa_family == AF_INET6)
+				inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, addr, sizeof addr);
+		}
+		log_info("%s \"%s %s\" %d %zu %.1fms%s", addr, r->method, r->path, r->status, r->body_bytes,
+			 (double)(now_ns() - r->started_ns) / 1e6,
+			 toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (interrupted)");
+	}
+	arena_free(&r->arena);
+	buf_free(&r->body);
+	free(r);
+	*con_cls = NULL;
+}
+
+static int parse_listen(const char *listen, struct sockaddr_storage *ss, char *err, size_t errsize)
+{
+	memset(ss, 0, sizeof *ss);
+	const char *colon = strrchr(listen, ':');
+	long long port;
+	if (!colon || parse_int(colon + 1, 0, 65535, &port)) {
+		snprintf(err, errsize, "--listen must be ADDRESS:PORT, e.g. 127.0.0.1:8080 (got %s)", listen);
+		return -1;
+	}
+	char host[INET6_ADDRSTRLEN + 2];
+	size_t n = (size_t)(colon - listen);
+	if (n >= sizeof host) {
+		snprintf(err, errsize, "--listen: the address is too long");
+		return -1;
+	}
+	memcpy(host, listen, n);
+	host[n] = '\0';
+	struct sockaddr_in *v4 = (struct sockaddr_in *)ss;
+	struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)ss;
+	if (inet_pton(AF_INET, host, &v4->sin_addr) == 1) {
+		v4->sin_family = AF_INET;
+		v4->sin_port = htons((uint16_t)port);
+		return 0;
+	}
+	if (n > 2 && host[0] == '[' && host[n - 1] == ']') {
+		host[n - 1] = '\0';
+		if (inet_pton(AF_INET6, host + 1, &v6->sin6_addr) == 1) {
+			v6->sin6_family = AF_INET6;
+			v6->sin6_port = htons((uint16_t)port);
+			return 0;
+		}
+	}
+	snprintf(err, errsize, "--listen: %s is not an IPv4 address or a bracketed IPv6 address", host);
+	return -1;
+}
+
+struct server *server_start(const struct server_config *cfg, char *err, size_t errsize)
+{
+	struct sockaddr_storage ss;
+	if (parse_listen(cfg->listen, &ss, err, errsize))
+		return NULL;
+	if (sodium_init() < 0) {
+		snprintf(err, errsize, "libsodium failed to initialise");
+		return NULL;
+	}
+	struct server *srv = xcalloc(1, sizeof *srv);
+	srv->store = cfg->store;
+	srv->quiet = cfg->quiet;
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL;
+	if (ss.ss_family == AF_INET6)
+		flags |= MHD_USE_IPv6;
+	srv->daemon = MHD_start_daemon(flags, 0, NULL, NULL, on_request, srv,
+		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(cfg->threads > 0 ? cfg->threads : 1),
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HEADER_MEMORY,
+		MHD_OPTION_CONNECTION_LIMIT, 1000u,
+		MHD_OPTION_CONNECTION_TIMEOUT, 30u,
+		MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
+		MHD_OPTION_END);
+	if (!srv->daemon) {
+		snprintf(err, errsize, "cannot listen on %s (in use, or not an address of this machine?)", cfg->listen);
+		free(srv);
+		return NULL;
+	}
+	return srv;
+}
+
+uint16_t server_port(struct server *srv)
+{
+	const union MHD_DaemonInfo *info = MHD_get_daemon_info(srv->daemon, MHD_DAEMON_INFO_BIND_PORT);
+	return info ? info->port : 0;
+}
+
+struct store *server_store(struct server *srv)
+{
+	return srv->store;
+}
+
+void server_stop(struct server *srv)
+{
+	if (!srv)
+		return;
+	MHD_stop_daemon(srv->daemon);
+	free(srv);
+}

@@ -1,0 +1,238 @@
+/* test_store.c: the store on a real temporary SQLite database: migrations, generic
+ * put/get/list from descriptors, references, filters, paging and name matching. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include "core/record.h"
+#include "store/store.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+struct fixture {
+	char dir[64], path[96];
+	struct store *st;
+	struct db *db;
+};
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof *f);
+	snprintf(f->dir, sizeof f->dir, "/tmp/c2c-store-XXXXXX");
+	assert_non_null(mkdtemp(f->dir));
+	snprintf(f->path, sizeof f->path, "%s/t.db", f->dir);
+	char err[512];
+	f->st = store_open(f->path, 1, 2, err, sizeof err);
+	assert_non_null(f->st);
+	f->db = store_acquire(f->st);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+	store_release(f->st, f->db);
+	store_close(f->st);
+	char cmd[160];
+	snprintf(cmd, sizeof cmd, "rm -rf %s", f->dir);
+	assert_int_equal(system(cmd), 0);
+	free(f);
+	return 0;
+}
+
+/* Validates and stores JSON text as a record of e; returns the store's answer. */
+static int put(struct db *db, const struct entity *e, const char *text, enum put_outcome *outcome,
+	       struct errors *errs)
+{
+	json_t *in = json_loads(text, 0, NULL), *rec;
+	assert_non_null(in);
+	errors_init(errs);
+	int rc = record_validate(e, in, &rec, errs);
+	json_decref(in);
+	if (rc)
+		return STORE_INVALID;
+	rc = store_put(db, e, rec, outcome, errs);
+	json_decref(rec);
+	return rc;
+}
+
+static void add_cities(struct db *db)
+{
+	struct errors errs;
+	enum put_outcome o;
+	assert_int_equal(put(db, &entity_city, "{\"slug\":\"nice\",\"name\":\"Métropole Nice Côte d'Azur\",\"country\":\"FR\","
+			     "\"population\":540000,\"other_names\":[{\"name\":\"Nice\"}]}", &o, &errs), 0);
+	assert_int_equal(put(db, &entity_city, "{\"name\":\"Haikou\",\"country\":\"CN\",\"other_names\":[{\"name\":\"海口\",\"lang\":\"zh\"}]}",
+			     &o, &errs), 0);
+	assert_int_equal(put(db, &entity_city, "{\"name\":\"Granada\",\"country\":\"ES\"}", &o, &errs), 0);
+}
+
+static void migrations_recorded(void **state)
+{
+	struct fixture *f = *state;
+	assert_int_equal(store_schema_version(f->db), store_binary_schema_version());
+	assert_true(store_binary_schema_version() >= 2);
+	char err[512];
+	struct store *again = store_open(f->path, 0, 1, err, sizeof err);   /* nothing left to apply */
+	assert_non_null(again);
+	store_close(again);
+}
+
+static void newer_schema_refused(void **state)
+{
+	struct fixture *f = *state;
+	char cmd[256];
+	snprintf(cmd, sizeof cmd, "sqlite3 %s \"INSERT INTO schema_migrations VALUES (9999, 'future', 'x')\"", f->path);
+	if (system(cmd) != 0)
+		skip();
+	char err[512] = "";
+	assert_null(store_open(f->path, 0, 1, err, sizeof err));
+	assert_non_null(strstr(err, "newer"));
+}
+
+static void put_get_roundtrip(void **state)
+{
+	struct fixture *f = *state;
+	struct errors errs;
+	enum put_outcome o;
+	const char *nice = "{\"slug\":\"nice\",\"name\":\"Métropole Nice Côte d'Azur\",\"country\":\"FR\",\"population\":540000,"
+			   "\"area_km2\":1400,\"leader\":\"Christian Estrosi\",\"other_names\":[{\"name\":\"Nice\",\"lang\":\"fr\"}]}";
+	assert_int_equal(put(f->db, &entity_city, nice, &o, &errs), 0);
+	assert_int_equal(o, PUT_CREATED);
+	assert_int_equal(put(f->db, &entity_city, nice, &o, &errs), 0);
+	assert_int_equal(o, PUT_UNCHANGED);
+	json_t *got;
+	assert_int_equal(store_get(f->db, &entity_city, "nice", &got), 0);
+	assert_int_equal(record_int(got, "population"), 540000);
+	assert_string_equal(record_str(json_array_get(json_object_get(got, "other_names"), 0), "name"), "Nice");
+	json_decref(got);
+	assert_int_equal(put(f->db, &entity_city, "{\"slug\":\"nice\",\"name\":\"Nice\",\"country\":\"FR\"}", &o, &errs), 0);
+	assert_int_equal(o, PUT_UPDATED);
+	assert_int_equal(store_get(f->db, &entity_city, "nope", &got), STORE_NOT_FOUND);
+	assert_null(got);
+}
+
+static void references_resolved_and_checked(void **state)
+{
+	struct fixture *f = *state;
+	struct errors errs;
+	enum put_outcome o;
+	add_cities(f->db);
+	assert_int_equal(put(f->db, &entity_cooperation, "{\"kind\":\"pairing\",\"name\":\"Nice – Haikou\",\"members\":[\"nice\",\"haikou\"],"
+			     "\"topics\":[\"digital transition\"],\"sdgs\":[11]}", &o, &errs), 0);
+	json_t *got;
+	assert_int_equal(store_get(f->db, &entity_cooperation, "nice-haikou", &got), 0);
+	assert_string_equal(json_string_value(json_array_get(json_object_get(got, "topics"), 0)), "Digital transition");
+	json_decref(got);
+	assert_int_equal(put(f->db, &entity_cooperation, "{\"kind\":\"pairing\",\"name\":\"Nice – Atlantis\","
+			     "\"members\":[\"nice\",\"atlantis\"]}", &o, &errs), STORE_INVALID);
+	assert_string_equal(errs.e[0].field, "members[1]");
+	assert_string_equal(errs.e[0].code, "unknown_reference");
+	assert_int_equal(put(f->db, &entity_cooperation, "{\"kind\":\"pairing\",\"name\":\"X\",\"members\":[\"nice\",\"granada\"],"
+			     "\"topics\":[\"Basket weaving\"]}", &o, &errs), STORE_INVALID);
+	assert_string_equal(errs.e[0].field, "topics[0]");
+	assert_int_equal(put(f->db, &entity_cooperation, "{\"kind\":\"pairing\",\"name\":\"Y\",\"members\":[\"nice\",\"granada\"],"
+			     "\"programme\":\"nope\"}", &o, &errs), STORE_INVALID);
+	assert_string_equal(errs.e[0].field, "programme");
+}
+
+static long list_total(struct db *db, const struct entity *e, const char *param, const char *value)
+{
+	struct list_query q = {.limit = 50};
+	if (param)
+		assert_int_equal(list_query_set(&q, e, param, value), 0);
+	json_t *items;
+	char next[SLUG_MAX * 4 + 1];
+	long total;
+	assert_int_equal(store_list(db, e, &q, &items, next, &total), 0);
+	assert_int_equal(json_array_size(items), total);
+	json_decref(items);
+	return total;
+}
+
+static void filters_and_paging(void **state)
+{
+	struct fixture *f = *state;
+	struct errors errs;
+	enum put_outcome o;
+	add_cities(f->db);
+	assert_int_equal(put(f->db, &entity_cooperation, "{\"kind\":\"pairing\",\"name\":\"Nice – Haikou\",\"members\":[\"nice\",\"haikou\"],"
+			     "\"topics\":[\"Digital transition\"],\"sdgs\":[11],\"status\":\"active\"}", &o, &errs), 0);
+	assert_int_equal(put(f->db, &entity_cooperation, "{\"kind\":\"cluster\",\"name\":\"Haikou cluster\",\"members\":[\"haikou\",\"nice\",\"granada\"],"
+			     "\"sdgs\":[9],\"status\":\"completed\"}", &o, &errs), 0);
+	const struct entity *c = &entity_cooperation;
+	assert_int_equal(list_total(f->db, c, NULL, NULL), 2);
+	assert_int_equal(list_total(f->db, c, "kind", "cluster"), 1);
+	assert_int_equal(list_total(f->db, c, "city", "granada"), 1);
+	assert_int_equal(list_total(f->db, c, "country", "CN"), 2);
+	assert_int_equal(list_total(f->db, c, "topic", "digital-transition"), 1);
+	assert_int_equal(list_total(f->db, c, "topic", "Digital Transition"), 1);
+	assert_int_equal(list_total(f->db, c, "sdg", "9"), 1);
+	assert_int_equal(list_total(f->db, c, "q", "metropole"), 2);    /* through member names, folded */
+	assert_int_equal(list_total(f->db, c, "q", "100%"), 0);         /* LIKE characters are literal */
+	assert_int_equal(list_total(f->db, &entity_city, "q", "海口"), 1);
+	assert_int_equal(list_total(f->db, &entity_city, "q", "CÔTE"), 1);
+
+	struct list_query q = {.limit = 1};
+	char next[SLUG_MAX * 4 + 1], cursor[SLUG_MAX * 4 + 1];
+	json_t *items;
+	long total;
+	int pages = 0;
+	do {
+		assert_int_equal(store_list(f->db, &entity_city, &q, &items, next, &total), 0);
+		assert_int_equal(json_array_size(items), 1);
+		assert_int_equal(total, 3);
+		json_decref(items);
+		memcpy(cursor, next, sizeof cursor);
+		q.cursor = cursor;
+		pages++;
+	} while (*next && pages < 10);
+	assert_int_equal(pages, 3);
+}
+
+static void names_match_folded(void **state)
+{
+	struct fixture *f = *state;
+	add_cities(f->db);
+	char *keys[4];
+	assert_int_equal(store_match_name(f->db, &entity_city, "metropole nice cote d’azur", keys, 4), 1);
+	assert_string_equal(keys[0], "nice");
+	free(keys[0]);
+	assert_int_equal(store_match_name(f->db, &entity_city, "NICE", keys, 4), 1);
+	free(keys[0]);
+	assert_int_equal(store_match_name(f->db, &entity_city, "海口", keys, 4), 1);
+	assert_string_equal(keys[0], "haikou");
+	free(keys[0]);
+	assert_int_equal(store_match_name(f->db, &entity_city, "Rome", keys, 4), 0);
+}
+
+static void taxonomies_loaded(void **state)
+{
+	struct fixture *f = *state;
+	assert_int_equal(list_total(f->db, &entity_sdg, NULL, NULL), 17);
+	assert_true(list_total(f->db, &entity_topic, NULL, NULL) >= 19);
+	assert_true(list_total(f->db, &entity_urban_agenda, NULL, NULL) >= 14);
+	json_t *t;
+	assert_int_equal(store_get(f->db, &entity_topic, "Smart cities and regional/urban innovation and competitiveness", &t), 0);
+	json_decref(t);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(migrations_recorded, setup, teardown),
+		cmocka_unit_test_setup_teardown(newer_schema_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(put_get_roundtrip, setup, teardown),
+		cmocka_unit_test_setup_teardown(references_resolved_and_checked, setup, teardown),
+		cmocka_unit_test_setup_teardown(filters_and_paging, setup, teardown),
+		cmocka_unit_test_setup_teardown(names_match_folded, setup, teardown),
+		cmocka_unit_test_setup_teardown(taxonomies_loaded, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
