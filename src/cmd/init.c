@@ -51,8 +51,11 @@ int cmd_init(int argc, char **argv)
 	if (!st)
 		return 1;
 	int rc = demo ? load_demo(st) : 0;
-	if (rc == 0)
-		printf("c2c: database %s is ready (schema version %d)\n", target, store_binary_schema_version());
+	if (rc == 0) {
+		char shown[512];
+		db_target_display(target, shown, sizeof shown);
+		printf("c2c: database %s is ready (schema version %d)\n", shown, store_binary_schema_version());
+	}
 	store_close(st);
 	return rc;
 }

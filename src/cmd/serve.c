@@ -63,7 +63,9 @@ int cmd_serve(int argc, char **argv)
 	}
 	char host[64];
 	snprintf(host, sizeof host, "%.*s", (int)(strrchr(cfg.listen, ':') - cfg.listen), cfg.listen);
-	printf("c2c: serving %s on http://%s:%u/ with %d threads\n", target, host, server_port(srv), cfg.threads);
+	char shown[512];
+	db_target_display(target, shown, sizeof shown);
+	printf("c2c: serving %s on http://%s:%u/ with %d threads\n", shown, host, server_port(srv), cfg.threads);
 	fflush(stdout);
 	int sig;
 	sigwait(&stop, &sig);

@@ -23,6 +23,7 @@ struct db_ops {
 	double (*column_real)(struct stmt *st, int col);
 	int (*column_is_integer)(struct stmt *st, int col);
 	void (*done)(struct stmt *st);
+	int (*is_broken)(struct db *db);   /* the connection cannot be used again */
 };
 
 /* Every backend's connection starts with this header. */

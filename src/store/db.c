@@ -13,19 +13,26 @@ static int is_postgres_uri(const char *target)
 struct db *db_open(const char *target, int create, char *err, size_t errsize)
 {
 	if (is_postgres_uri(target)) {
-#ifdef C2C_WITH_PG
 		return pg_open(target, err, errsize);
-#else
-		snprintf(err, errsize, "this c2c was built without PostgreSQL support");
-		return NULL;
-#endif
 	}
 	return sqlite_open(target, create, err, errsize);
+}
+
+void db_target_display(const char *target, char *out, size_t size)
+{
+	const char *scheme = strstr(target, "://"), *at = scheme ? strchr(scheme + 3, '@') : NULL;
+	const char *colon = at ? memchr(scheme + 3, ':', (size_t)(at - scheme - 3)) : NULL;
+	if (!is_postgres_uri(target) || !colon) {
+		snprintf(out, size, "%s", target);
+		return;
+	}
+	snprintf(out, size, "%.*s:***%s", (int)(colon - target), target, at);
 }
 
 void db_close(struct db *db) { if (db) db->ops->close(db); }
 enum db_dialect db_dialect(const struct db *db) { return db->dialect; }
 const char *db_errmsg(struct db *db) { return db->ops->errmsg(db); }
+int db_is_broken(struct db *db) { return db->ops->is_broken(db); }
 int db_exec_script(struct db *db, const char *sql) { return db->ops->exec_script(db, sql); }
 int db_begin_read(struct db *db) { return db->ops->begin_read(db); }
 int db_begin_write(struct db *db) { return db->ops->begin_write(db); }

@@ -31,8 +31,11 @@ enum db_dialect { DIALECT_SQLITE, DIALECT_POSTGRES };
  * `create` allows a new SQLite file. On failure returns NULL and writes a sentence to err. */
 struct db *db_open(const char *target, int create, char *err, size_t errsize);
 void db_close(struct db *db);
+/* target as it may be shown or logged: a password in a URI is replaced by ***. */
+void db_target_display(const char *target, char *out, size_t size);
 enum db_dialect db_dialect(const struct db *db);
 const char *db_errmsg(struct db *db);
+int db_is_broken(struct db *db);   /* lost its server: close it rather than reuse it */
 
 int db_exec_script(struct db *db, const char *sql);   /* several statements, no parameters */
 int db_begin_read(struct db *db);                      /* a consistent snapshot for reads */

@@ -177,9 +177,11 @@ static void sq_done(struct stmt *st)
 	}
 }
 
+static int sq_is_broken(struct db *db) { (void)db; return 0; }
+
 static const struct db_ops sqlite_ops = {
 	sq_close, sq_errmsg, sq_exec_script, sq_begin_read, sq_begin_write, sq_prepare,
 	sq_bind_text, sq_bind_int, sq_bind_real, sq_bind_null, sq_step, sq_column_count,
 	sq_column_name, sq_column_is_null, sq_column_text, sq_column_int, sq_column_real,
-	sq_column_is_integer, sq_done,
+	sq_column_is_integer, sq_done, sq_is_broken,
 };

@@ -81,7 +81,12 @@ void store_release(struct store *st, struct db *db)
 	if (!db)
 		return;
 	pthread_mutex_lock(&st->lock);
-	st->idle[st->nidle++] = db;
+	if (db_is_broken(db)) {
+		db_close(db);   /* a later acquire opens a fresh connection */
+		st->open--;
+	} else {
+		st->idle[st->nidle++] = db;
+	}
 	pthread_cond_signal(&st->freed);
 	pthread_mutex_unlock(&st->lock);
 }

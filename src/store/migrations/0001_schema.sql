@@ -1,33 +1,34 @@
 -- 0001: programmes, cities, cooperations and the taxonomies they refer to.
--- Written once for both backends: @ID@ becomes the dialect's identity primary key
--- (store/migrate.c). Child tables of list fields have (owner_id, position) as their key.
+-- Written once for both backends (store/migrate.c): @ID@ becomes the dialect's identity
+-- primary key; @KEY@ is text that sorts byte by byte on both (lists are ordered and paged
+-- by these columns, and an export must list records in the same order on either backend). Child tables of list fields have (owner_id, position) as their key.
 -- Tables with searchable names keep search_key, the folded text the q filter matches.
 
 CREATE TABLE topics (
   id @ID@,
-  slug TEXT NOT NULL UNIQUE,
-  name TEXT NOT NULL UNIQUE,
+  slug @KEY@ NOT NULL UNIQUE,
+  name @KEY@ NOT NULL UNIQUE,
   search_key TEXT NOT NULL DEFAULT ''
 );
 
 CREATE TABLE sdgs (
   id @ID@,
   number INTEGER NOT NULL UNIQUE CHECK (number BETWEEN 1 AND 17),
-  slug TEXT NOT NULL UNIQUE,
+  slug @KEY@ NOT NULL UNIQUE,
   title TEXT NOT NULL,
   search_key TEXT NOT NULL DEFAULT ''
 );
 
 CREATE TABLE urban_agenda (
   id @ID@,
-  slug TEXT NOT NULL UNIQUE,
-  name TEXT NOT NULL UNIQUE,
+  slug @KEY@ NOT NULL UNIQUE,
+  name @KEY@ NOT NULL UNIQUE,
   search_key TEXT NOT NULL DEFAULT ''
 );
 
 CREATE TABLE programmes (
   id @ID@,
-  slug TEXT NOT NULL UNIQUE,
+  slug @KEY@ NOT NULL UNIQUE,
   name TEXT NOT NULL,
   short_name TEXT,
   world_region TEXT,
@@ -46,7 +47,7 @@ CREATE TABLE programme_rounds (
 
 CREATE TABLE cities (
   id @ID@,
-  slug TEXT NOT NULL UNIQUE,
+  slug @KEY@ NOT NULL UNIQUE,
   name TEXT NOT NULL,
   country TEXT CHECK (length(country) = 2),
   region TEXT,
@@ -81,7 +82,7 @@ CREATE INDEX city_keys_key ON city_keys (key);
 
 CREATE TABLE cooperations (
   id @ID@,
-  slug TEXT NOT NULL UNIQUE,
+  slug @KEY@ NOT NULL UNIQUE,
   kind TEXT NOT NULL CHECK (kind IN ('pairing', 'cluster')),
   name TEXT NOT NULL,
   programme_id BIGINT REFERENCES programmes(id),
