@@ -76,12 +76,13 @@ struct db *store_acquire(struct store *st)
 	return db;   /* NULL: the database cannot be reached now */
 }
 
-void store_release(struct store *st, struct db *db)
+int store_release(struct store *st, struct db *db)
 {
 	if (!db)
-		return;
+		return 0;
+	int broken = db_is_broken(db);
 	pthread_mutex_lock(&st->lock);
-	if (db_is_broken(db)) {
+	if (broken) {
 		db_close(db);   /* a later acquire opens a fresh connection */
 		st->open--;
 	} else {
@@ -89,4 +90,5 @@ void store_release(struct store *st, struct db *db)
 	}
 	pthread_cond_signal(&st->freed);
 	pthread_mutex_unlock(&st->lock);
+	return broken;
 }

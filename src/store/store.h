@@ -32,7 +32,9 @@ struct store;
 struct store *store_open(const char *target, int create, int max_conns, char *err, size_t errsize);
 void store_close(struct store *st);
 struct db *store_acquire(struct store *st);     /* waits for a free connection */
-void store_release(struct store *st, struct db *db);
+/* Returns the connection to the pool; returns 1 when it had lost its server and was
+ * closed instead (the request may be retried on a fresh one), else 0. */
+int store_release(struct store *st, struct db *db);
 
 /* Schema migrations (migrate.c). */
 int store_migrate(struct db *db, char *err, size_t errsize);

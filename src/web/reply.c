@@ -76,10 +76,10 @@ int reply_errors(struct req *r, int status, const struct errors *errs)
 	}
 	json_t *list = json_array();
 	for (int i = 0; i < errs->n; i++)
-		json_array_append_new(list, json_pack("{s:s, s:s, s:s}", "field", errs->e[i].field,
+		json_array_append_new(list, json_pack("{s:s*, s:s, s:s}", "field", errs->e[i].field[0] ? errs->e[i].field : NULL,
 						      "code", errs->e[i].code, "message", errs->e[i].message));
 	const struct field_error *first = &errs->e[0];
-	json_t *err = json_pack("{s:i, s:s, s:s?, s:s, s:o}", "status", status, "code", first->code,
+	json_t *err = json_pack("{s:i, s:s, s:s*, s:s, s:o}", "status", status, "code", first->code,
 				"field", first->field[0] ? first->field : NULL, "message", first->message,
 				"errors", list);
 	return reply_json(r, status, json_pack("{s:o}", "error", err));

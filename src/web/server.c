@@ -76,11 +76,9 @@ static int valid_text(const char *s)
 	return !s || utf8_valid(s, strlen(s));
 }
 
-/* Runs the route's handler with what it declared it needs. */
-static int run_handler(struct req *r)
+/* Runs the handler once in a read transaction on a pooled connection. */
+static int run_with_db(struct req *r, int *broken)
 {
-	if (!(r->route->flags & ROUTE_DB))
-		return r->route->handler(r);
 	r->db = store_acquire(r->server->store);
 	if (!r->db)
 		return reply_store_error(r, STORE_UNAVAILABLE);
@@ -91,8 +89,24 @@ static int run_handler(struct req *r)
 		status = r->route->handler(r);
 		db_commit(r->db);
 	}
-	store_release(r->server->store, r->db);
+	*broken = store_release(r->server->store, r->db);
 	r->db = NULL;
+	return status;
+}
+
+/* Runs the route's handler with what it declared it needs. A read that failed because
+ * its pooled connection had lost the database (e.g. PostgreSQL restarted) is tried once
+ * more on a fresh connection, so clients see a 503 only while the database is down. */
+static int run_handler(struct req *r)
+{
+	if (!(r->route->flags & ROUTE_DB))
+		return r->route->handler(r);
+	int broken = 0, status = run_with_db(r, &broken);
+	if (broken && status == 503) {
+		buf_reset(&r->body);
+		r->no_etag = 0;
+		status = run_with_db(r, &broken);
+	}
 	return status;
 }
 

@@ -8,6 +8,7 @@
 
 #include "core/record.h"
 #include "store/store.h"
+#include "testdb.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,7 +16,7 @@
 #include <unistd.h>
 
 struct fixture {
-	char dir[64], path[96];
+	struct testdb tdb;
 	struct store *st;
 	struct db *db;
 };
@@ -23,12 +24,11 @@ struct fixture {
 static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof *f);
-	snprintf(f->dir, sizeof f->dir, "/tmp/c2c-store-XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
-	snprintf(f->path, sizeof f->path, "%s/t.db", f->dir);
+	assert_int_equal(testdb_create(&f->tdb), 0);
 	char err[512];
-	f->st = store_open(f->path, 1, 2, err, sizeof err);
-	assert_non_null(f->st);
+	f->st = store_open(f->tdb.target, 1, 2, err, sizeof err);
+	if (!f->st)
+		fail_msg("%s", err);
 	f->db = store_acquire(f->st);
 	*state = f;
 	return 0;
@@ -39,9 +39,7 @@ static int teardown(void **state)
 	struct fixture *f = *state;
 	store_release(f->st, f->db);
 	store_close(f->st);
-	char cmd[160];
-	snprintf(cmd, sizeof cmd, "rm -rf %s", f->dir);
-	assert_int_equal(system(cmd), 0);
+	testdb_drop(&f->tdb);
 	free(f);
 	return 0;
 }
@@ -79,7 +77,7 @@ static void migrations_recorded(void **state)
 	assert_int_equal(store_schema_version(f->db), store_binary_schema_version());
 	assert_true(store_binary_schema_version() >= 2);
 	char err[512];
-	struct store *again = store_open(f->path, 0, 1, err, sizeof err);   /* nothing left to apply */
+	struct store *again = store_open(f->tdb.target, 0, 1, err, sizeof err);   /* nothing left to apply */
 	assert_non_null(again);
 	store_close(again);
 }
@@ -87,12 +85,9 @@ static void migrations_recorded(void **state)
 static void newer_schema_refused(void **state)
 {
 	struct fixture *f = *state;
-	char cmd[256];
-	snprintf(cmd, sizeof cmd, "sqlite3 %s \"INSERT INTO schema_migrations VALUES (9999, 'future', 'x')\"", f->path);
-	if (system(cmd) != 0)
-		skip();
+	assert_int_equal(testdb_sql(&f->tdb, "INSERT INTO schema_migrations VALUES (9999, 'future', 'x')"), 0);
 	char err[512] = "";
-	assert_null(store_open(f->path, 0, 1, err, sizeof err));
+	assert_null(store_open(f->tdb.target, 0, 1, err, sizeof err));
 	assert_non_null(strstr(err, "newer"));
 }
 
