@@ -28,9 +28,10 @@ static int import_collection(struct db *db, const struct entity *e, json_t *list
 		errors_init(&errs);
 		json_t *rec;
 		enum put_outcome outcome;
-		int rc = record_validate(e, item, &rec, &errs);
+		int stored = 0, rc = record_validate(e, item, &rec, &errs);
 		if (rc == 0) {
 			rc = store_put(db, e, rec, &outcome, &errs);
+			stored = 1;
 			json_decref(rec);
 		}
 		if (rc == 0) {
@@ -44,6 +45,10 @@ static int import_collection(struct db *db, const struct entity *e, json_t *list
 				key ? key : "", key ? ")" : "", errs.e[k].message);
 		if (errs.n == 0)
 			fprintf(errout, "%s: %s[%zu]: the database refused it\n", source, e->plural, i);
+		/* Validation errors are all worth listing; after the database refused a write,
+		 * PostgreSQL refuses everything else in the transaction, so stop there. */
+		if (stored)
+			break;
 	}
 	if (!failed && json_array_size(list))
 		fprintf(report, "%s: %s: %d created, %d updated, %d unchanged\n", source, e->plural,
