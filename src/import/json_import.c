@@ -100,10 +100,10 @@ int json_import_doc(struct db *db, json_t *doc, const char *source, FILE *report
 		return -1;
 	}
 	int failed = 0;
-	for (const struct entity *const *e = entities; *e; e++) {
+	for (const struct entity *const *e = entities; *e && !failed; e++) {
 		json_t *list = json_object_get(doc, (*e)->plural);
 		if (list && import_collection(db, *e, list, source, report, errout))
-			failed = 1;
+			failed = 1;   /* later collections may refer to what failed: stop here */
 	}
 	if (failed || db_commit(db) != DB_OK) {
 		db_rollback(db);
