@@ -322,8 +322,37 @@ static json_t *new_pairing(struct apply *a)
 	return rec;
 }
 
-/* The page's parts of the pairing laid over the stored one (or a new one): lists the page
- * gives replace the stored lists; a start date is only filled in. */
+static const char *note_date(json_t *note)
+{
+	const char *d = record_str(note, "date");
+	return d ? d : "";
+}
+
+/* Adds the page's dated notes that the stored history lacks (same date and text), then
+ * orders the whole by date, keeping the order of notes of the same date. */
+static void merge_history(json_t *history, json_t *page_notes)
+{
+	for (size_t i = 0; i < json_array_size(page_notes); i++) {
+		json_t *note = json_array_get(page_notes, i);
+		int known = 0;
+		for (size_t k = 0; k < json_array_size(history) && !known; k++)
+			known = json_equal(json_array_get(history, k), note);
+		if (!known)
+			json_array_append(history, note);
+	}
+	for (size_t i = 1; i < json_array_size(history); i++) {   /* insertion sort: stable */
+		json_t *note = json_incref(json_array_get(history, i));
+		size_t k = i;
+		for (; k > 0 && strcmp(note_date(json_array_get(history, k - 1)), note_date(note)) > 0; k--)
+			json_array_set(history, k, json_array_get(history, k - 1));
+		json_array_set_new(history, k, note);
+	}
+}
+
+/* The page's parts of the pairing laid over the stored one (or a new one). The page's
+ * description, topics, goals and interests replace the stored ones: the page states the
+ * current set. History is a log, which people may have added to since: the page's notes
+ * join the stored ones. A start date is only filled in. */
 static json_t *merge_pairing(struct apply *a, json_t *old)
 {
 	json_t *rec = old ? json_deep_copy(old) : new_pairing(a);
@@ -333,11 +362,26 @@ static json_t *merge_pairing(struct apply *a, json_t *old)
 		json_t *stored = json_object_get(rec, key);
 		if (strcmp(key, "start_date") == 0 && stored && !json_is_null(stored))
 			continue;
-		json_object_set(rec, key, value);
+		if (strcmp(key, "history") == 0 && json_is_array(stored))
+			merge_history(stored, value);
+		else
+			json_object_set(rec, key, value);
 	}
 	if (a->opt->programme)
 		json_object_set_new(rec, "programme", json_string(a->opt->programme));
 	return rec;
+}
+
+/* Appends "<sep>3 topics" for the list field of rec, then makes sep ", "; nothing for an
+ * empty list unless always. */
+static void count_of(struct buf *out, json_t *rec, const char *field, const char *noun, int always,
+		     const char **sep)
+{
+	size_t n = json_array_size(json_object_get(rec, field));
+	if (!n && !always)
+		return;
+	buf_printf(out, "%s%zu %s%s", *sep, n, noun, n == 1 ? "" : "s");
+	*sep = ", ";
 }
 
 static int apply_pairing(struct apply *a)
@@ -356,13 +400,11 @@ static int apply_pairing(struct apply *a)
 	snprintf(what, sizeof what, "pairing %s", record_str(merged, "slug"));
 	json_t *rec = put_record(a, &entity_cooperation, "pairing", merged, old, what);
 	if (rec) {
-		size_t goals = json_array_size(json_object_get(rec, "sdgs"));
-		buf_printf(&a->done, " with %zu topics, ", json_array_size(json_object_get(rec, "topics")));
-		if (goals)
-			buf_printf(&a->done, "%zu goals, ", goals);
-		buf_printf(&a->done, "%zu interests, %zu history notes",
-			   json_array_size(json_object_get(rec, "interests")),
-			   json_array_size(json_object_get(rec, "history")));
+		const char *sep = " with ";
+		count_of(&a->done, rec, "topics", "topic", 1, &sep);
+		count_of(&a->done, rec, "sdgs", "goal", 0, &sep);
+		count_of(&a->done, rec, "interests", "interest", 1, &sep);
+		count_of(&a->done, rec, "history", "history note", 1, &sep);
 	}
 	json_decref(merged);
 	json_decref(old);

@@ -32,6 +32,7 @@
 #define HISTORY_MAX 500
 #define REPORT_LIST_MAX 100      /* unread lines and unknown topics kept for the report */
 #define QUOTE_MAX 70             /* bytes of a line quoted in a message */
+#define COPY_PADDING 16          /* zero bytes after the page copy; see split_lines() */
 
 enum kind {
 	LK_NOISE,       /* navigation heading, or a line consumed by the one before: dropped */
@@ -56,7 +57,7 @@ enum fact { FACT_NAME, FACT_POPULATION, FACT_AREA, FACT_LEADER, FACT_COUNTRY, FA
 #define CITY_VALUES (BIT(FACT_POPULATION) | BIT(FACT_AREA) | BIT(FACT_LEADER))
 
 /* One non-blank line of the page. text points into the parser's copy of the page;
- * side[] are owned copies (freed with the line array). */
+ * names[] are owned copies (freed with the line array). */
 struct line {
 	char *text;             /* trimmed, control characters made spaces */
 	enum kind kind;
@@ -686,7 +687,8 @@ static void classify(struct line *ln, const char *const *topics)
 }
 
 /* A label alone on its line takes the next line as its value when that is a value;
- * otherwise it was a column heading. */
+ * otherwise, or right after another heading ("Population / Area / Mayor" as the heads of
+ * table columns, whose values then come by position), it is a column heading. */
 static void join_label_values(struct line *lines, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
@@ -694,7 +696,8 @@ static void join_label_values(struct line *lines, size_t n)
 		if (ln->kind != LK_LABEL || *ln->value)
 			continue;
 		enum kind next = i + 1 < n ? lines[i + 1].kind : LK_NOISE;
-		if (next == LK_NUMBER || next == LK_AREA || next == LK_BADNUM || next == LK_TEXT) {
+		int after_heading = i > 0 && lines[i - 1].kind == LK_COLUMNS;
+		if (!after_heading && (next == LK_NUMBER || next == LK_AREA || next == LK_BADNUM || next == LK_TEXT)) {
 			ln->value = lines[i + 1].text;
 			lines[i + 1].kind = LK_NOISE;
 		} else {
@@ -734,7 +737,10 @@ static struct line *split_lines(const char *text, size_t len, struct pairing_pag
 		add_msg(pp->errors, "the page contains a NUL byte (at offset %zu): it is not text", (size_t)(nul - text));
 		return NULL;
 	}
-	*copy = xstrndup(text, len);
+	/* Zero bytes after the text: util/date.c's pdate_scan_text reads up to a few bytes past
+	 * the end of "2018-0" before it fails, which must stay inside the allocation. */
+	*copy = xcalloc(len + COPY_PADDING, 1);
+	memcpy(*copy, text, len);
 	size_t n = 0, lineno = 0;
 	struct line *lines = NULL;
 	for (char *p = *copy, *next; p; p = next) {
@@ -784,6 +790,7 @@ struct reader {
 	const char *name[2];      /* the names the page gives */
 	int values_seen;          /* a population, area or leader has been met */
 	int values_closed;        /* topics or prose came after the values: bare values end */
+	size_t skip;              /* a line already read with the one before it, or 0 */
 	struct buf description;
 };
 
@@ -793,13 +800,19 @@ static void unread(struct reader *r, const char *s)
 		json_array_append_new(r->pp->unread, json_string(s));
 }
 
-/* Kind of the line after i, skipping dropped lines. */
-static enum kind next_kind(const struct reader *r, size_t i)
+/* Index of the line after i, skipping dropped lines; r->n when there is none. */
+static size_t next_line(const struct reader *r, size_t i)
 {
 	for (i++; i < r->n; i++)
 		if (r->lines[i].kind != LK_NOISE && r->lines[i].kind != LK_COLUMNS)
-			return r->lines[i].kind;
-	return LK_NOISE;
+			return i;
+	return r->n;
+}
+
+static enum kind next_kind(const struct reader *r, size_t i)
+{
+	size_t next = next_line(r, i);
+	return next < r->n ? r->lines[next].kind : LK_NOISE;
 }
 
 static int is_value_kind(enum kind k)
@@ -938,10 +951,16 @@ static int partner_label_at(const struct reader *r, size_t i)
 static void read_bare_text(struct reader *r, size_t i)
 {
 	const char *s = r->lines[i].text;
+	size_t j = next_line(r, i);
 	enum kind next = next_kind(r, i);
 	int side = named_side(r, s);
 	unsigned h = r->have[r->cur];
-	if (side < 0 && partner_label_at(r, i + 1) && !(r->have[PAGE_PARTNER] & BIT(FACT_NAME))) {
+	if (side < 0 && !r->values_seen && !r->name[PAGE_EU] && !r->name[PAGE_PARTNER] &&
+	    next == LK_TEXT && is_value_kind(next_kind(r, j)) && named_side(r, r->lines[j].text) < 0) {
+		take_name(r, PAGE_EU, s);   /* both names in a row, as under "EU City | Paired city" */
+		take_name(r, PAGE_PARTNER, r->lines[j].text);
+		r->skip = j;
+	} else if (side < 0 && partner_label_at(r, i + 1) && !(r->have[PAGE_PARTNER] & BIT(FACT_NAME))) {
 		r->cur = PAGE_PARTNER;
 		take_name(r, PAGE_PARTNER, s);
 	} else if (side >= 0) {
@@ -1067,7 +1086,7 @@ static void read_line(struct reader *r, size_t i)
 		close_values(r);
 		break;
 	case LK_SDGS:
-		if (read_sdgs(ln->value, json_object_get(r->pp->pairing, "sdgs")) < 0)
+		if (read_sdgs(ln->value, json_object_get(r->pp->pairing, "sdgs")) <= 0)
 			unread(r, ln->text);
 		break;
 	case LK_BULLET: read_bullet(r, ln); close_values(r); break;
@@ -1150,10 +1169,11 @@ int pairing_page_parse(const char *text, size_t len, const struct pairing_page_o
 		struct reader r = {.pp = pp, .opt = opt, .lines = lines, .n = n, .cur = PAGE_EU};
 		buf_init(&r.description, PAIRING_PAGE_MAX);
 		for (size_t i = block_start(lines, n); i < n; i++)
-			read_line(&r, i);
-		finish_names(&r);
+			if (!r.skip || i != r.skip)
+				read_line(&r, i);
 		if (!r.values_seen)
 			add_msg(pp->errors, "the page gives no population, area or leader for either city");
+		finish_names(&r);
 		finish_pairing(&r);
 		buf_free(&r.description);
 	}

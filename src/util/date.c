@@ -143,9 +143,11 @@ int pdate_scan_text(const char *s, struct pdate *d, struct pdate *last, const ch
 	const char *p = skip_lead_words(s);
 
 	/* ISO forms first: 2018-07-14, 2018-07 */
-	if ((n = read_number(p, 4, &a.year)) == 4 && p[4] == '-' && isdigit((unsigned char)p[5])) {
+	if ((n = read_number(p, 4, &a.year)) == 4 && p[4] == '-' && isdigit((unsigned char)p[5]) &&
+	    isdigit((unsigned char)p[6])) {
 		char iso[PDATE_ISO_MAX] = {0};
-		size_t len = (p[7] == '-' && isdigit((unsigned char)p[8])) ? 10 : 7;
+		/* each byte is checked before the next is read: the string may end anywhere */
+		size_t len = (p[7] == '-' && isdigit((unsigned char)p[8]) && isdigit((unsigned char)p[9])) ? 10 : 7;
 		memcpy(iso, p, len);
 		if (pdate_parse_iso(iso, &a) == 0 && !isdigit((unsigned char)p[len])) {
 			p += len;

@@ -13,6 +13,7 @@ void log_set_quiet(int q)
 	atomic_store(&quiet, q);
 }
 
+__attribute__((format(printf, 2, 0)))
 static void emit(const char *level, const char *fmt, va_list ap)
 {
 	char line[2048], stamp[32];

@@ -1,8 +1,9 @@
 /* test_pairing_page.c: the pairing-page importer. First the pure parser on the fixture
  * pages in tests/fixtures/pairing (every field checked), then the apply step against a
- * real temporary SQLite database: creating, re-importing unchanged, recognising stored
- * cities by another or accent-folded name, and refusing bad pages without a trace.
- * Run from the repository root (meson sets the working directory). */
+ * real temporary database (SQLite, or PostgreSQL under scripts/with-postgres): creating,
+ * re-importing unchanged, recognising stored cities by another or accent-folded name, and
+ * refusing bad pages without a trace. Run from the repository root (meson sets the
+ * working directory); the seed page is read from ../shared/seeds when it is there. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -13,13 +14,13 @@
 #include "import/pairing_page.h"
 #include "store/store.h"
 #include "util/buf.h"
+#include "testdb.h"
 
 #include <glob.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #define FIXTURES "tests/fixtures/pairing/"
 
@@ -323,6 +324,29 @@ static void test_number_forms(void **state)
 	pairing_page_free(&pp);
 }
 
+/* Both names in a row under the column headings, and labels that head columns: the
+ * values then come by position. SDG lines are read too. */
+static void test_table_layout(void **state)
+{
+	(void)state;
+	struct pairing_page pp;
+	assert_int_equal(parse_fixture("07_table_columns.txt", NULL, NULL, &pp), 0);
+	assert_keys(pp.city[PAGE_EU], (const char *const[]){"name", "population", "area_km2", "leader", NULL});
+	assert_city(pp.city[PAGE_EU], "Aldermoor", 12000, 30, "Tomasz Wierzba");
+	assert_city(pp.city[PAGE_PARTNER], "Vila Nova", 45000, 80, "Rosa Aguilar");
+	assert_keys(pp.pairing, (const char *const[]){"description", "topics", "sdgs", NULL});
+	assert_strings(json_object_get(pp.pairing, "topics"), (const char *const[]){"Housing", "Urban poverty", NULL});
+	assert_string_equal(record_str(pp.pairing, "description"),
+			    "Two small towns that share a problem: empty flats in the old centre while young "
+			    "families cannot find a home.");
+	assert_null(json_object_get(pp.city[PAGE_EU], "leader_title"));
+	json_t *sdgs = json_object_get(pp.pairing, "sdgs");
+	assert_int_equal(json_array_size(sdgs), 2);
+	assert_int_equal(json_integer_value(json_array_get(sdgs, 0)), 11);
+	assert_int_equal(json_array_size(pp.unread), 0);
+	pairing_page_free(&pp);
+}
+
 static void test_flag_name_wins(void **state)
 {
 	(void)state;
@@ -413,8 +437,10 @@ static void test_seed_page(void **state)
 
 /* ---- the apply step on a real database ---- */
 
+/* A fresh database per test: an SQLite file, or a PostgreSQL database when the suite runs
+ * under scripts/with-postgres (tests/common/testdb.h). */
 struct fixture {
-	char path[64];
+	struct testdb tdb;
 	struct store *st;
 	struct db *db;
 };
@@ -422,12 +448,9 @@ struct fixture {
 static int db_setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof *f);
-	snprintf(f->path, sizeof f->path, "/tmp/c2c-pairing-XXXXXX");
-	int fd = mkstemp(f->path);
-	assert_true(fd >= 0);
-	close(fd);
+	assert_int_equal(testdb_create(&f->tdb), 0);
 	char err[512];
-	f->st = store_open(f->path, 1, 1, err, sizeof err);
+	f->st = store_open(f->tdb.target, 1, 1, err, sizeof err);
 	if (!f->st)
 		fail_msg("store_open: %s", err);
 	f->db = store_acquire(f->st);
@@ -440,12 +463,7 @@ static int db_teardown(void **state)
 	struct fixture *f = *state;
 	store_release(f->st, f->db);
 	store_close(f->st);
-	char side[96];
-	unlink(f->path);
-	snprintf(side, sizeof side, "%s-wal", f->path);
-	unlink(side);
-	snprintf(side, sizeof side, "%s-shm", f->path);
-	unlink(side);
+	testdb_drop(&f->tdb);
 	free(f);
 	return 0;
 }
@@ -589,7 +607,8 @@ static void test_apply_finds_pairing_by_members(void **state)
 	put_json(f, &entity_city, "{\"slug\":\"kestrelburg\",\"name\":\"Kestrelburg\"}");
 	put_json(f, &entity_city, "{\"slug\":\"ningshan\",\"name\":\"Ningshan\"}");
 	put_json(f, &entity_cooperation, "{\"slug\":\"kestrel-ning\",\"kind\":\"pairing\",\"name\":\"K and N\","
-		 "\"members\":[\"kestrelburg\",\"ningshan\"],\"status\":\"completed\",\"start_date\":\"2019\"}");
+		 "\"members\":[\"kestrelburg\",\"ningshan\"],\"status\":\"completed\",\"start_date\":\"2019\","
+		 "\"history\":[{\"date\":\"2019-12\",\"text\":\"A note added by hand.\"}]}");
 	assert_int_equal(import(f, "03_labelled_header.txt", NULL, NULL, NULL, "iuc-asia", &report), 0);
 	assert_non_null(strstr(buf_str(&report), "pairing kestrel-ning updated ("));
 	json_t *pairing = get(f, &entity_cooperation, "kestrel-ning");
@@ -597,8 +616,15 @@ static void test_apply_finds_pairing_by_members(void **state)
 	assert_string_equal(record_str(pairing, "name"), "K and N");
 	assert_string_equal(record_str(pairing, "start_date"), "2019");   /* known already */
 	assert_string_equal(record_str(pairing, "programme"), "iuc-asia");
-	assert_int_equal(json_array_size(json_object_get(pairing, "history")), 2);
+	/* history is a log: the page's notes join the stored one, in date order */
+	json_t *history = json_object_get(pairing, "history");
+	assert_int_equal(json_array_size(history), 3);
+	assert_note(history, 0, "2019-10-14", "14-18 October 2019");
+	assert_note(history, 1, "2019-12", "A note added by hand.");
+	assert_note(history, 2, "2020-02", "In February 2020");
 	json_decref(pairing);
+	assert_int_equal(import(f, "03_labelled_header.txt", NULL, NULL, NULL, "iuc-asia", &report), 0);
+	assert_non_null(strstr(buf_str(&report), "pairing kestrel-ning unchanged"));
 	assert_int_equal(count(f, &entity_cooperation), 1);
 	buf_free(&report);
 }
@@ -675,6 +701,7 @@ int main(void)
 		cmocka_unit_test(test_no_values_fails),
 		cmocka_unit_test(test_split_topics),
 		cmocka_unit_test(test_number_forms),
+		cmocka_unit_test(test_table_layout),
 		cmocka_unit_test(test_flag_name_wins),
 		cmocka_unit_test(test_untrusted_input),
 		cmocka_unit_test(test_seed_page),

@@ -147,6 +147,11 @@ static void partial_dates(void **state)
 	assert_int_equal(d.day, 14);
 	assert_int_equal(pdate_scan_text("In the summer", &d, NULL, NULL), -1);
 	assert_int_equal(pdate_scan_text("31 February 2019", &d, NULL, NULL), -1);
+	/* strings that end inside an ISO date (found by fuzzing: no read past the end) */
+	assert_int_equal(pdate_scan_text("2019-1", &d, NULL, &end), 0);
+	assert_string_equal(end, "-1");
+	assert_int_equal(pdate_scan_text("2019-10-1", &d, NULL, &end), 0);
+	assert_int_equal(d.month, 10);
 	assert_string_equal(pdate_iso_to_human("2018-06", human, sizeof human), "June 2018");
 	assert_string_equal(pdate_iso_to_human("2019-10-14", human, sizeof human), "14 October 2019");
 	assert_string_equal(pdate_iso_to_human("2019", human, sizeof human), "2019");
