@@ -6,6 +6,7 @@
 #include "core/record.h"
 #include "store/store.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -99,17 +100,30 @@ int json_import_doc(struct db *db, json_t *doc, const char *source, FILE *report
 		fprintf(errout, "%s: cannot start a transaction: %s\n", source, db_errmsg(db));
 		return -1;
 	}
+	/* The report says what was stored, so it is printed only once the commit succeeded. */
+	char *done = NULL;
+	size_t done_len = 0;
+	FILE *pending = open_memstream(&done, &done_len);
+	if (!pending) {
+		db_rollback(db);
+		fprintf(errout, "%s: out of memory\n", source);
+		return -1;
+	}
 	int failed = 0;
 	for (const struct entity *const *e = entities; *e && !failed; e++) {
 		json_t *list = json_object_get(doc, (*e)->plural);
-		if (list && import_collection(db, *e, list, source, report, errout))
+		if (list && import_collection(db, *e, list, source, pending, errout))
 			failed = 1;   /* later collections may refer to what failed: stop here */
 	}
+	fclose(pending);
 	if (failed || db_commit(db) != DB_OK) {
 		db_rollback(db);
 		fprintf(errout, "%s: nothing was imported\n", source);
+		free(done);
 		return -1;
 	}
+	fputs(done, report);
+	free(done);
 	return 0;
 }
 

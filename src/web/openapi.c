@@ -95,8 +95,14 @@ int api_openapi(struct req *r)
 {
 	json_t *paths = json_object(), *schemas = json_object();
 	for (const struct route *rt = routes; rt->method; rt++) {
-		if (!(rt->flags & ROUTE_API) || !rt->entity)
+		if (!(rt->flags & ROUTE_API))
 			continue;
+		if (!rt->entity) {   /* the index, the health check, this document */
+			json_object_set_new(paths, rt->pattern, json_pack("{s:{s:s, s:{s:{s:s, s:{s:{s:{s:s}}}}}}}",
+				"get", "summary", rt->summary, "responses", "200", "description", "OK", "content",
+				"application/json", "schema", "type", "object"));
+			continue;
+		}
 		json_t *op = json_pack("{s:s, s:o, s:{s:{s:s, s:{s:{s:o}}}, s:{s:s}, s:{s:s}}}",
 				       "summary", rt->summary, "parameters", parameters(rt), "responses",
 				       "200", "description", "OK", "content", "application/json", "schema",

@@ -24,7 +24,12 @@
 
 #define REQ_ARENA_MAX (4u << 20)        /* per-request scratch memory */
 #define RESPONSE_MAX (16u << 20)        /* largest response body */
-#define HEADER_MEMORY (32u << 10)       /* request line + headers; larger gets 431 */
+#define URL_MAX (8u << 10)              /* path and query; longer gets 414 */
+#define HEADERS_MAX (16u << 10)         /* all header lines; more gets 431 */
+/* libmicrohttpd's own per-connection buffer: larger than the limits above, so that we
+ * answer oversized requests ourselves, with the usual headers; past this it answers 431
+ * or 414 by itself. */
+#define CONNECTION_MEMORY (64u << 10)
 
 struct server {
 	struct MHD_Daemon *daemon;
@@ -110,8 +115,29 @@ static int run_handler(struct req *r)
 	return status;
 }
 
+static enum MHD_Result add_size(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	*(size_t *)cls += strlen(key) + (value ? strlen(value) : 0) + 4;
+	return MHD_YES;
+}
+
+/* Size of the request line's target and of the header lines, as received. */
+static int check_sizes(struct req *r)
+{
+	size_t url = strlen(r->path), headers = 0;
+	MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, add_size, &url);
+	MHD_get_connection_values(r->conn, MHD_HEADER_KIND, add_size, &headers);
+	if (url > URL_MAX)
+		return reply_error(r, 414, "uri_too_long", NULL, "the address is longer than %u bytes", URL_MAX);
+	if (headers > HEADERS_MAX)
+		return reply_error(r, 431, "headers_too_large", NULL, "the request headers exceed %u bytes", HEADERS_MAX);
+	return 0;
+}
+
 static void dispatch(struct req *r)
 {
+	if (check_sizes(r))
+		return;
 	MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, collect_arg, r);
 	if (r->nargs > REQ_ARGS_MAX) {
 		reply_error(r, 400, "too_many_parameters", NULL, "a request may have at most %d parameters", REQ_ARGS_MAX);
@@ -314,7 +340,7 @@ struct server *server_start(const struct server_config *cfg, char *err, size_t e
 	srv->daemon = MHD_start_daemon(flags, 0, NULL, NULL, on_request, srv,
 		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(cfg->threads > 0 ? cfg->threads : 1),
-		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HEADER_MEMORY,
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONNECTION_MEMORY,
 		MHD_OPTION_CONNECTION_LIMIT, 1000u,
 		MHD_OPTION_CONNECTION_TIMEOUT, 30u,
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
