@@ -23,6 +23,7 @@ struct entity_sql {
 	char *children;          /* list rows: by owner_id, in position order */
 	char *insert, *update, *delete_children;
 	char *resolve;           /* id of a record by its key, for references to e */
+	char *keys_delete, *keys_insert, *keys_match;   /* for entities with a keys_table */
 	char *list[2][1 << 10];  /* [with cursor][filter mask], built on demand */
 	char *count[1 << 10];
 };
@@ -123,6 +124,15 @@ static struct entity_sql *build(const struct entity *e)
 			buf_puts(&b, ", search_key = ?");
 		buf_puts(&b, " WHERE id = ?");
 		s->update = buf_detach(&b);
+	}
+	if (e->keys_table) {
+		buf_printf(&b, "DELETE FROM %s WHERE owner_id = ?", e->keys_table);
+		s->keys_delete = buf_detach(&b);
+		buf_printf(&b, "INSERT INTO %s (owner_id, key) VALUES (?, ?) ON CONFLICT DO NOTHING", e->keys_table);
+		s->keys_insert = buf_detach(&b);
+		buf_printf(&b, "SELECT DISTINCT r.%s FROM %s k JOIN %s r ON r.id = k.owner_id WHERE k.key = ? ORDER BY 1",
+			   e->key, e->keys_table, e->table);
+		s->keys_match = buf_detach(&b);
 	}
 	s->e = e;
 	return s;
@@ -529,19 +539,8 @@ static int write_lists(struct db *db, const struct entity *e, json_t *rec, int64
 
 static int write_keys(struct db *db, const struct entity *e, json_t *rec, int64_t id)
 {
-	static const char *const del_fmt = "DELETE FROM %s WHERE owner_id = ?";
-	static const char *const ins_fmt = "INSERT INTO %s (owner_id, key) VALUES (?, ?) ON CONFLICT DO NOTHING";
-	static char *del_sql, *ins_sql;   /* only cities have a keys table for now */
-	pthread_mutex_lock(&sql_lock);
-	if (!del_sql) {
-		struct buf b = BUF_INIT(1024);
-		buf_printf(&b, del_fmt, e->keys_table);
-		del_sql = buf_detach(&b);
-		buf_printf(&b, ins_fmt, e->keys_table);
-		ins_sql = buf_detach(&b);
-	}
-	pthread_mutex_unlock(&sql_lock);
-	struct stmt *st = db_prepare(db, del_sql);
+	struct entity_sql *s = sql_for(e);
+	struct stmt *st = db_prepare(db, s->keys_delete);
 	if (!st)
 		return STORE_ERROR;
 	db_bind_int(st, 1, id);
@@ -550,7 +549,7 @@ static int write_keys(struct db *db, const struct entity *e, json_t *rec, int64_
 	search_text(&text, e, rec);
 	char *save = NULL;
 	for (char *line = strtok_r(text.data, "\n", &save); !rc && line; line = strtok_r(NULL, "\n", &save)) {
-		if (!(st = db_prepare(db, ins_sql))) {
+		if (!(st = db_prepare(db, s->keys_insert))) {
 			rc = STORE_ERROR;
 			break;
 		}
@@ -616,16 +615,9 @@ int store_put(struct db *db, const struct entity *e, json_t *rec, enum put_outco
 
 int store_match_name(struct db *db, const struct entity *e, const char *name, char **keys, int max)
 {
-	static char *sql;
-	pthread_mutex_lock(&sql_lock);
-	if (!sql) {
-		struct buf b = BUF_INIT(1024);
-		buf_printf(&b, "SELECT DISTINCT r.%s FROM %s k JOIN %s r ON r.id = k.owner_id WHERE k.key = ? ORDER BY 1",
-			   e->key, e->keys_table, e->table);
-		sql = buf_detach(&b);
-	}
-	pthread_mutex_unlock(&sql_lock);
-	struct stmt *st = db_prepare(db, sql);
+	if (!e->keys_table)
+		return STORE_ERROR;
+	struct stmt *st = db_prepare(db, sql_for(e)->keys_match);
 	if (!st)
 		return STORE_ERROR;
 	char *key = fold_key(name);

@@ -70,17 +70,26 @@ static const char latin_ext_a[128 + 1] =
 	"aaaaaaccccccccdd" "ddeeeeeeeeeegggg" "gggghhhhiiiiiiii" "iiiijjkkklllllll"
 	"lllnnnnnnnnnoooo" "oooorrrrrrssssss" "ssttttttuuuuuuuu" "uuuuwwyyyzzzzzzs";
 
-/* Decodes one code point at s (valid UTF-8 assumed, else the byte itself) and its length. */
+#define NOT_LATIN 0xFFFFFFFFu   /* a code point plain() keeps as it is */
+
+/* Decodes one code point at s and its length. Four-byte sequences and stray bytes come
+ * back as NOT_LATIN with their length, so they are copied through whole. */
 static unsigned decode(const unsigned char *s, size_t *len)
 {
 	if (s[0] < 0x80) { *len = 1; return s[0]; }
-	if ((s[0] & 0xE0) == 0xC0 && s[1]) { *len = 2; return ((s[0] & 0x1Fu) << 6) | (s[1] & 0x3F); }
-	if ((s[0] & 0xF0) == 0xE0 && s[1] && s[2]) {
+	if ((s[0] & 0xE0) == 0xC0 && (s[1] & 0xC0) == 0x80) {
+		*len = 2;
+		return ((s[0] & 0x1Fu) << 6) | (s[1] & 0x3F);
+	}
+	if ((s[0] & 0xF0) == 0xE0 && (s[1] & 0xC0) == 0x80 && (s[2] & 0xC0) == 0x80) {
 		*len = 3;
 		return ((s[0] & 0x0Fu) << 12) | ((s[1] & 0x3Fu) << 6) | (s[2] & 0x3F);
 	}
-	*len = 1;
-	return s[0];
+	if ((s[0] & 0xF8) == 0xF0 && (s[1] & 0xC0) == 0x80 && (s[2] & 0xC0) == 0x80 && (s[3] & 0xC0) == 0x80)
+		*len = 4;
+	else
+		*len = 1;
+	return NOT_LATIN;
 }
 
 /* The plain ASCII stand-in for a code point, or 0 to keep it unchanged. */

@@ -69,6 +69,9 @@ static void folding_and_slugs(void **state)
 	char *c = fold_key("Haikou 海口");
 	assert_string_equal(c, "haikou 海口");
 	free(c);
+	c = fold_key("Nice \xF0\x9F\x8C\x8A");   /* four-byte sequences pass through whole */
+	assert_string_equal(c, "nice \xF0\x9F\x8C\x8A");
+	free(c);
 	char slug[SLUG_MAX + 1];
 	assert_int_equal(slugify("Nice – Haikou", slug), 0);
 	assert_string_equal(slug, "nice-haikou");
