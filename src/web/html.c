@@ -90,6 +90,9 @@ static const struct { const char *section, *href, *label; } nav[] = {
 	{"api", "/api/v1", "Open data"},
 };
 
+/* The icon link stops browsers asking for /favicon.ico (a 404 on every first visit); the
+ * CSP allows data: images. <main> takes tabindex="-1" so that the skip link moves keyboard
+ * focus into it, not just the scroll position. */
 void html_page_begin(struct req *r, const char *title, const char *section)
 {
 	struct buf *b = &r->body;
@@ -97,6 +100,7 @@ void html_page_begin(struct req *r, const char *title, const char *section)
 	html_printf(b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
 		    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
 		    "<title>%s · c2c</title>\n<link rel=\"stylesheet\" href=\"/static/c2c.css\">\n"
+		    "<link rel=\"icon\" href=\"data:,\">\n"
 		    "</head>\n<body>\n<a class=\"skip\" href=\"#main\">Skip to content</a>\n"
 		    "<header class=\"site\"><div class=\"wrap\">\n"
 		    "<a class=\"brand\" href=\"/\">c2c <span>city-to-city cooperation</span></a>\n"
@@ -105,27 +109,39 @@ void html_page_begin(struct req *r, const char *title, const char *section)
 		html_printf(b, "<li><a href=\"%s\"%R>%s</a></li>", nav[i].href,
 			    section && strcmp(section, nav[i].section) == 0 ? " aria-current=\"page\"" : "",
 			    nav[i].label);
-	html_printf(b, "</ul></nav>\n</div></header>\n<main id=\"main\" class=\"wrap\">\n");
+	html_printf(b, "</ul></nav>\n</div></header>\n<main id=\"main\" class=\"wrap\" tabindex=\"-1\">\n");
 }
 
 int html_page_end(struct req *r, int status)
 {
 	html_printf(&r->body, "</main>\n<footer class=\"site\"><div class=\"wrap\">"
-		    "<p>c2c publishes the directory of city-to-city cooperations of its programmes. "
-		    "The same data is open as <a href=\"/api/v1\">JSON</a>.</p>"
+		    "<p>c2c publishes the directory of city-to-city cooperations of its programmes.</p>"
+		    "<ul><li><a href=\"/\">Cooperations</a></li><li><a href=\"/cities\">Cities</a></li>"
+		    "<li><a href=\"/api/v1\">Open data (JSON)</a></li>"
+		    "<li><a href=\"/api/openapi.json\">API description (OpenAPI)</a></li></ul>"
 		    "</div></footer>\n</body>\n</html>\n");
 	return reply_body(r, status, "text/html; charset=utf-8");
 }
 
+/* A title a visitor understands, rather than the HTTP reason phrase. */
+static const char *error_title(int status)
+{
+	switch (status) {
+	case 404: return "Page not found";
+	case 400: case 413: case 415: case 422: return "There is a problem with this request";
+	case 503: return "The service is unavailable";
+	default: return status >= 500 ? "Sorry, something went wrong" : http_reason(status);
+	}
+}
+
 void html_error_page(struct req *r, int status, const struct errors *errs)
 {
-	char title[64];
-	snprintf(title, sizeof title, "%s", status == 404 ? "Page not found" : http_reason(status));
+	const char *title = error_title(status);
 	html_page_begin(r, title, NULL);
 	struct buf *b = &r->body;
-	html_printf(b, "<h1>%s</h1>\n", title);
+	html_printf(b, "<div class=\"error-page\">\n<p class=\"error-code\">Error %d</p>\n<h1>%s</h1>\n", status, title);
 	if (status == 404) {
-		html_printf(b, "<p>There is no page at <code>%s</code>. It may have moved, or the "
+		html_printf(b, "<p class=\"lead\">There is no page at <code>%s</code>. It may have moved, or the "
 			    "address may be mistyped.</p>\n", r->path);
 	} else {
 		html_printf(b, "<ul class=\"errors\">\n");
@@ -134,7 +150,7 @@ void html_error_page(struct req *r, int status, const struct errors *errs)
 		html_printf(b, "</ul>\n");
 	}
 	html_printf(b, "<p><a href=\"/\">Go to the directory of cooperations</a> or "
-		    "<a href=\"/cities\">browse the cities</a>.</p>\n");
+		    "<a href=\"/cities\">browse the cities</a>.</p>\n</div>\n");
 	html_page_end(r, status);
 }
 
@@ -153,10 +169,10 @@ void html_number(struct buf *b, long long n)
 
 void html_area(struct buf *b, double km2)
 {
-	double whole = floor(km2);
-	html_number(b, (long long)whole);
-	if (km2 - whole >= 0.05)
-		buf_printf(b, ".%d", (int)lround((km2 - whole) * 10) % 10);
+	long long tenths = llround(km2 * 10);   /* one decimal at most: 7 434.4 km² */
+	html_number(b, tenths / 10);
+	if (tenths % 10)
+		buf_printf(b, ".%lld", tenths % 10);
 	buf_puts(b, "\xC2\xA0km\xC2\xB2");
 }
 

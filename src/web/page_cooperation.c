@@ -21,7 +21,9 @@ static void members(struct req *r, json_t *coop)
 {
 	struct buf *b = &r->body;
 	struct city_cache cities = CITY_CACHE_INIT;
-	html_printf(b, "<section aria-labelledby=\"members\"><h2 id=\"members\">Member cities</h2>\n<div class=\"member-grid\">\n");
+	size_t n = json_array_size(json_object_get(coop, "members"));
+	html_printf(b, "<section aria-labelledby=\"members\"><h2 id=\"members\">Member cities</h2>\n"
+		    "<div class=\"member-grid%R\">\n", n == 3 ? " three" : "");
 	size_t i;
 	json_t *slug;
 	json_array_foreach(json_object_get(coop, "members"), i, slug) {
@@ -29,8 +31,8 @@ static void members(struct req *r, json_t *coop)
 		if (!city)
 			continue;
 		const char *role = role_of(coop, record_str(city, "slug"));
-		html_printf(b, "<article class=\"city-card\">%R<h3><a href=\"/cities/%u\">%s</a></h3>",
-			    "", record_str(city, "slug"), record_str(city, "name"));
+		html_printf(b, "<article class=\"city-card\"><h3><a href=\"/cities/%u\">%s</a></h3>",
+			    record_str(city, "slug"), record_str(city, "name"));
 		if (role)
 			html_printf(b, "<p class=\"role\">%s</p>", role);
 		page_city_facts(b, city);
@@ -92,24 +94,35 @@ static void history(struct buf *b, json_t *coop)
 	html_printf(b, "</ol></section>\n");
 }
 
-static void subtitle(struct req *r, json_t *coop)
+/* At a glance: kind, programme and round, status, period and the number of cities, the
+ * facts a visitor looks for first, as one short definition list under the title. */
+static void glance(struct req *r, json_t *coop)
 {
 	struct buf *b = &r->body;
-	html_printf(b, "<p class=\"subtitle\"><span class=\"kind\">%s</span>", record_str(coop, "kind"));
+	size_t n = json_array_size(json_object_get(coop, "members"));
+	html_printf(b, "<dl class=\"glance\"><div><dt>Kind</dt><dd>");
+	page_capitalized(b, record_str(coop, "kind"));
+	html_printf(b, "</dd></div><div><dt>Member cities</dt><dd>%zu %R</dd></div><div><dt>Status</dt><dd>",
+		    n, n == 1 ? "city" : "cities");
+	page_status(b, coop);
+	html_printf(b, "</dd></div>");
+	if (record_str(coop, "start_date") || record_str(coop, "end_date")) {
+		html_printf(b, "<div><dt>Period</dt><dd>");
+		page_period(b, coop);
+		html_printf(b, "</dd></div>");
+	}
 	const char *prog = record_str(coop, "programme");
 	if (prog) {
 		json_t *p = NULL;
 		store_get(r->db, &entity_programme, prog, &p);
-		html_printf(b, " · <a href=\"/?programme=%u\">%s</a>", prog, p ? record_str(p, "name") : prog);
+		html_printf(b, "<div class=\"g-wide\"><dt>Programme</dt><dd><a href=\"/?programme=%u\">%s</a>", prog,
+			    p && record_str(p, "name") ? record_str(p, "name") : prog);
+		if (record_str(coop, "round"))
+			html_printf(b, "<span class=\"round\">%s</span>", record_str(coop, "round"));
+		html_printf(b, "</dd></div>");
 		json_decref(p);
 	}
-	if (record_str(coop, "round"))
-		html_printf(b, ", %s", record_str(coop, "round"));
-	html_printf(b, " · ");
-	page_status(b, coop);
-	html_printf(b, " · ");
-	page_period(b, coop);
-	html_printf(b, "</p>\n");
+	html_printf(b, "</dl>\n");
 }
 
 int page_cooperation(struct req *r)
@@ -125,10 +138,15 @@ int page_cooperation(struct req *r)
 	html_printf(b, "<nav class=\"breadcrumb\" aria-label=\"Breadcrumb\"><a href=\"/\">Cooperations</a> "
 		    "<span aria-hidden=\"true\">›</span> <span aria-current=\"page\">%s</span></nav>\n"
 		    "<h1>%s</h1>\n", record_str(coop, "name"), record_str(coop, "name"));
-	subtitle(r, coop);
-	if (strcmp(record_str(coop, "status"), "ended") == 0 && record_str(coop, "end_reason"))
+	glance(r, coop);
+	const char *status = record_str(coop, "status");
+	if (status && strcmp(status, "ended") == 0 && record_str(coop, "end_reason"))
 		html_printf(b, "<p class=\"notice\">This cooperation has ended: %s</p>\n", record_str(coop, "end_reason"));
 	members(r, coop);
+	/* Two columns on a wide screen: the story (description, interests, history) and, beside
+	 * it, what the cooperation is about (topics, goals, partnerships). The side column comes
+	 * first in the source so that a phone shows the topics before a long history. */
+	html_printf(b, "<div class=\"columns\">\n<div class=\"side\">\n");
 	if (json_array_size(json_object_get(coop, "topics"))) {
 		html_printf(b, "<section aria-labelledby=\"topics\"><h2 id=\"topics\">Topics</h2>\n");
 		page_topic_tags(b, json_object_get(coop, "topics"), 0);
@@ -136,6 +154,7 @@ int page_cooperation(struct req *r)
 	}
 	goals(r, coop);
 	text_list(b, coop, "urban_agenda", "agenda", "Urban Agenda partnerships");
+	html_printf(b, "</div>\n<div class=\"story\">\n");
 	if (record_str(coop, "description")) {
 		html_printf(b, "<section aria-labelledby=\"about\"><h2 id=\"about\">About this cooperation</h2>\n");
 		page_paragraphs(b, record_str(coop, "description"));
@@ -143,9 +162,10 @@ int page_cooperation(struct req *r)
 	}
 	text_list(b, coop, "interests", "interests", "Areas and projects of interest");
 	history(b, coop);
+	html_printf(b, "</div>\n</div>\n<div class=\"page-foot\">");
 	if (record_str(coop, "source"))
 		html_printf(b, "<p class=\"source\">Source: %s</p>\n", record_str(coop, "source"));
-	html_printf(b, "<p class=\"data-link\"><a href=\"/api/v1/cooperations/%u\">This cooperation as JSON</a></p>\n", r->slug);
+	html_printf(b, "<p class=\"data-link\"><a href=\"/api/v1/cooperations/%u\">This cooperation as JSON</a></p></div>\n", r->slug);
 	json_decref(coop);
 	return html_page_end(r, 200);
 }

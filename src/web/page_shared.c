@@ -23,7 +23,7 @@ void city_cache_free(struct city_cache *c)
 	c->by_slug = NULL;
 }
 
-void page_member_list(struct req *r, struct city_cache *c, json_t *coop)
+void page_member_list(struct req *r, struct city_cache *c, json_t *coop, const char *current)
 {
 	struct buf *b = &r->body;
 	json_t *members = json_object_get(coop, "members");
@@ -34,7 +34,10 @@ void page_member_list(struct req *r, struct city_cache *c, json_t *coop)
 		json_t *city = city_cache_get(r, c, json_string_value(slug));
 		if (!city)
 			continue;
-		html_printf(b, "<li><a href=\"/cities/%u\">%s</a>", record_str(city, "slug"), record_str(city, "name"));
+		if (current && strcmp(current, record_str(city, "slug")) == 0)
+			html_printf(b, "<li class=\"current\"><span>%s</span>", record_str(city, "name"));
+		else
+			html_printf(b, "<li><a href=\"/cities/%u\">%s</a>", record_str(city, "slug"), record_str(city, "name"));
 		if (record_str(city, "country")) {
 			html_printf(b, " <span class=\"country\">");
 			html_country(b, record_str(city, "country"));
@@ -137,4 +140,25 @@ void page_city_facts(struct buf *b, json_t *city)
 			    record_str(city, "leader"));
 	}
 	html_printf(b, "</dl>");
+}
+
+void page_capitalized(struct buf *b, const char *s)
+{
+	if (!s || !*s)
+		return;
+	char first[2] = {*s >= 'a' && *s <= 'z' ? (char)(*s - 'a' + 'A') : *s, 0};
+	html_text(b, first);
+	html_text(b, s + 1);
+}
+
+int page_query(struct buf *b, const struct req *r, const char *skip)
+{
+	int n = 0;
+	for (int i = 0; i < r->nargs; i++) {
+		const struct req_arg *a = &r->args[i];
+		if (!a->value || !*a->value || strcmp(a->name, "cursor") == 0 || (skip && strcmp(a->name, skip) == 0))
+			continue;
+		html_printf(b, "%R%u=%u", n++ ? "&amp;" : "?", a->name, a->value);
+	}
+	return n;
 }
