@@ -9,6 +9,7 @@ struct db_ops {
 	int (*exec_script)(struct db *db, const char *sql);
 	int (*begin_read)(struct db *db);
 	int (*begin_write)(struct db *db);
+	int (*end)(struct db *db, int commit);   /* COMMIT, or ROLLBACK */
 	struct stmt *(*prepare)(struct db *db, const char *sql, int cache);
 	int (*bind_text)(struct stmt *st, int i, const char *value);
 	int (*bind_int)(struct stmt *st, int i, int64_t value);

@@ -36,8 +36,8 @@ int db_is_broken(struct db *db) { return db->ops->is_broken(db); }
 int db_exec_script(struct db *db, const char *sql) { return db->ops->exec_script(db, sql); }
 int db_begin_read(struct db *db) { return db->ops->begin_read(db); }
 int db_begin_write(struct db *db) { return db->ops->begin_write(db); }
-int db_commit(struct db *db) { return db->ops->exec_script(db, "COMMIT"); }
-int db_rollback(struct db *db) { return db->ops->exec_script(db, "ROLLBACK"); }
+int db_commit(struct db *db) { return db->ops->end(db, 1); }
+int db_rollback(struct db *db) { return db->ops->end(db, 0); }
 
 static struct stmt *prepare(struct db *db, const char *sql, int cache)
 {

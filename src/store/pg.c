@@ -130,6 +130,7 @@ static int pg_begin_read(struct db *d)
 }
 
 static int pg_begin_write(struct db *d) { return pg_exec_script(d, "BEGIN"); }
+static int pg_end(struct db *d, int commit) { return pg_exec_script(d, commit ? "COMMIT" : "ROLLBACK"); }
 
 /* '?' -> $n outside quoted literals and identifiers; *count gets n. Caller frees. */
 static char *number_placeholders(const char *sql, int *count)
@@ -288,7 +289,7 @@ static void pg_done(struct stmt *s)
 }
 
 static const struct db_ops pg_ops = {
-	pg_close, pg_errmsg, pg_exec_script, pg_begin_read, pg_begin_write, pg_prepare,
+	pg_close, pg_errmsg, pg_exec_script, pg_begin_read, pg_begin_write, pg_end, pg_prepare,
 	pg_bind_text, pg_bind_int, pg_bind_real, pg_bind_null, pg_step, pg_column_count,
 	pg_column_name, pg_column_is_null, pg_column_text, pg_column_int, pg_column_real,
 	pg_column_is_integer, pg_done, pg_is_broken,

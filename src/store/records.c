@@ -11,6 +11,7 @@
 #include "util/xalloc.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,12 +25,12 @@ struct entity_sql {
 	char *insert, *update, *delete_children;
 	char *resolve;           /* id of a record by its key, for references to e */
 	char *keys_delete, *keys_insert, *keys_match;   /* for entities with a keys_table */
-	char *list[2][1 << 10];  /* [with cursor][filter mask], built on demand */
-	char *count[1 << 10];
+	char *_Atomic list[2][1 << 10];   /* [with cursor][filter mask], built on demand */
+	char *_Atomic count[1 << 10];
 };
 
 static pthread_mutex_t sql_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct entity_sql *sql_cache;
+static struct entity_sql *_Atomic sql_cache;
 
 static int has_search(const struct entity *e)
 {
@@ -138,17 +139,27 @@ static struct entity_sql *build(const struct entity *e)
 	return s;
 }
 
+/* The statements of e. Entries are immutable once published at the head of the list, so
+ * readers walk it without the lock; only building a new entry takes it. */
+static struct entity_sql *find_sql(struct entity_sql *s, const struct entity *e)
+{
+	for (; s; s = s->next)
+		if (s->e == e)
+			return s;
+	return NULL;
+}
+
 static struct entity_sql *sql_for(const struct entity *e)
 {
+	struct entity_sql *s = find_sql(atomic_load_explicit(&sql_cache, memory_order_acquire), e);
+	if (s)
+		return s;
 	pthread_mutex_lock(&sql_lock);
-	struct entity_sql *s;
-	for (s = sql_cache; s; s = s->next)
-		if (s->e == e)
-			break;
-	if (!s) {
+	struct entity_sql *head = atomic_load_explicit(&sql_cache, memory_order_relaxed);
+	if (!(s = find_sql(head, e))) {
 		s = build(e);
-		s->next = sql_cache;
-		sql_cache = s;
+		s->next = head;
+		atomic_store_explicit(&sql_cache, s, memory_order_release);
 	}
 	pthread_mutex_unlock(&sql_lock);
 	return s;
@@ -166,9 +177,12 @@ static int nfilters(const struct entity *e)
 static const char *list_sql(const struct entity *e, unsigned mask, int cursor, int count)
 {
 	struct entity_sql *s = sql_for(e);
+	char *_Atomic *slot = count ? &s->count[mask] : &s->list[cursor][mask];
+	const char *ready = atomic_load_explicit(slot, memory_order_acquire);
+	if (ready)
+		return ready;
 	pthread_mutex_lock(&sql_lock);
-	char **slot = count ? &s->count[mask] : &s->list[cursor][mask];
-	if (!*slot) {
+	if (!atomic_load_explicit(slot, memory_order_relaxed)) {
 		struct buf b = BUF_INIT(1 << 16);
 		if (count)
 			buf_printf(&b, "SELECT count(*) FROM %s r WHERE 1 = 1", e->table);
@@ -183,9 +197,9 @@ static const char *list_sql(const struct entity *e, unsigned mask, int cursor, i
 				buf_printf(&b, " AND r.%s > ?", e->order);
 			buf_printf(&b, " ORDER BY r.%s LIMIT ?", e->order);
 		}
-		*slot = buf_detach(&b);
+		atomic_store_explicit(slot, buf_detach(&b), memory_order_release);
 	}
-	const char *sql = *slot;
+	const char *sql = atomic_load_explicit(slot, memory_order_relaxed);
 	pthread_mutex_unlock(&sql_lock);
 	return sql;
 }
@@ -213,8 +227,8 @@ static void read_row(struct stmt *st, const struct entity *e, json_t *obj)
 			v = json_integer(db_column_int(st, col));
 		else if (f->type == FT_REAL)
 			v = json_real(db_column_real(st, col));
-		else
-			v = json_string(db_column_text(st, col));
+		else   /* text was checked to be UTF-8 when it was written */
+			v = json_string_nocheck(db_column_text(st, col));
 		json_object_set_new(obj, f->name, v);
 		col++;
 	}
@@ -561,6 +575,17 @@ static int write_keys(struct db *db, const struct entity *e, json_t *rec, int64_
 	return rc;
 }
 
+static int bump_data_version(struct db *db)
+{
+	struct stmt *st = db_prepare(db, "UPDATE data_version SET n = n + 1 WHERE id = 1");
+	return st ? step_done(st) : STORE_ERROR;
+}
+
+int64_t store_data_version(struct db *db)
+{
+	return db_int1(db, "SELECT n FROM data_version WHERE id = 1", NULL, -1);
+}
+
 int store_put(struct db *db, const struct entity *e, json_t *rec, enum put_outcome *outcome,
 	      struct errors *errs)
 {
@@ -605,6 +630,8 @@ int store_put(struct db *db, const struct entity *e, json_t *rec, enum put_outco
 		rc = write_lists(db, e, rec, id, errs);
 	if (!rc && e->keys_table)
 		rc = write_keys(db, e, rec, id);
+	if (!rc && (!old || !json_equal(old, rec)))
+		rc = bump_data_version(db);
 	if (rc == STORE_INVALID && errs->n == 0)
 		errors_add(errs, "", "conflict", "the %s conflicts with a stored record (%s)", e->name, db_errmsg(db));
 	if (!rc)

@@ -12,6 +12,7 @@
 #include "store/backend.h"
 #include "util/xalloc.h"
 
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,12 +52,21 @@ static int map_rc(int rc)
 static sqlite3 *handle(struct db *db) { return ((struct sqlite_db *)db)->h; }
 static sqlite3_stmt *raw(struct stmt *st) { return ((struct sqlite_stmt *)st)->st; }
 
+/* Before SQLite's first use: no memory statistics, whose global mutex every allocation
+ * would otherwise take (connections are per thread and need no such accounting). */
+static void configure_sqlite(void)
+{
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 struct db *sqlite_open(const char *path, int create, char *err, size_t errsize)
 {
 	if (!create && access(path, F_OK) != 0) {
 		snprintf(err, errsize, "database %s does not exist (create it with: c2c init --db %s)", path, path);
 		return NULL;
 	}
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, configure_sqlite);
 	sqlite3 *h = NULL;
 	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
 	if (sqlite3_open_v2(path, &h, flags, NULL) != SQLITE_OK) {
@@ -101,8 +111,24 @@ static int sq_exec_script(struct db *db, const char *sql)
 	return map_rc(sqlite3_exec(handle(db), sql, NULL, NULL, NULL));
 }
 
-static int sq_begin_read(struct db *db) { return sq_exec_script(db, "BEGIN"); }
-static int sq_begin_write(struct db *db) { return sq_exec_script(db, "BEGIN IMMEDIATE"); }
+/* Runs a transaction statement through the statement cache: every request begins and
+ * commits one, and sqlite3_exec would parse it anew each time. */
+static int run_cached(struct db *db, const char *sql)
+{
+	struct stmt *st = db->ops->prepare(db, sql, 1);
+	if (!st)
+		return DB_ERROR;
+	int rc = map_rc(sqlite3_step(((struct sqlite_stmt *)st)->st));
+	db->ops->done(st);
+	return rc == DB_DONE ? DB_OK : rc;
+}
+
+static const char begin_sql[] = "BEGIN", begin_immediate_sql[] = "BEGIN IMMEDIATE";
+static int sq_begin_read(struct db *db) { return run_cached(db, begin_sql); }
+static int sq_begin_write(struct db *db) { return run_cached(db, begin_immediate_sql); }
+
+static const char commit_sql[] = "COMMIT", rollback_sql[] = "ROLLBACK";
+static int sq_end(struct db *db, int commit) { return run_cached(db, commit ? commit_sql : rollback_sql); }
 
 static size_t slot_of(const char *sql)
 {
@@ -180,7 +206,7 @@ static void sq_done(struct stmt *st)
 static int sq_is_broken(struct db *db) { (void)db; return 0; }
 
 static const struct db_ops sqlite_ops = {
-	sq_close, sq_errmsg, sq_exec_script, sq_begin_read, sq_begin_write, sq_prepare,
+	sq_close, sq_errmsg, sq_exec_script, sq_begin_read, sq_begin_write, sq_end, sq_prepare,
 	sq_bind_text, sq_bind_int, sq_bind_real, sq_bind_null, sq_step, sq_column_count,
 	sq_column_name, sq_column_is_null, sq_column_text, sq_column_int, sq_column_real,
 	sq_column_is_integer, sq_done, sq_is_broken,

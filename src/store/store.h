@@ -71,6 +71,11 @@ enum put_outcome { PUT_CREATED, PUT_UPDATED, PUT_UNCHANGED };
 int store_put(struct db *db, const struct entity *e, json_t *rec, enum put_outcome *outcome,
 	      struct errors *errs);
 
+/* The data version: a number every write moves forward (store_put bumps it in the
+ * writer's transaction). Equal versions mean equal data, across servers and processes;
+ * -1 when it cannot be read. */
+int64_t store_data_version(struct db *db);
+
 /* Keys of the records of e (which must have a keys_table) with a name that folds to the
  * same key as `name`: up to max of them into keys[] (caller frees each); returns how many
  * there are in all. */

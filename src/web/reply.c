@@ -5,6 +5,8 @@
 #include "store/store.h"
 #include "util/log.h"
 
+#include <sodium.h>
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -106,4 +108,14 @@ int reply_store_error(struct req *r, int rc)
 		return reply_error(r, 503, "unavailable", NULL,
 				   "the database is not reachable at the moment; please try again shortly");
 	return reply_error(r, 500, "internal_error", NULL, "the server could not complete the request");
+}
+
+void http_etag(const char *body, size_t len, char out[40])
+{
+	unsigned char hash[16];
+	crypto_generichash(hash, sizeof hash, (const unsigned char *)body, len, NULL, 0);
+	out[0] = '"';
+	sodium_bin2hex(out + 1, 33, hash, sizeof hash);
+	out[33] = '"';
+	out[34] = '\0';
 }

@@ -20,5 +20,7 @@ int reply_error(struct req *r, int status, const char *code, const char *field,
 int reply_errors(struct req *r, int status, const struct errors *errs);
 int reply_store_error(struct req *r, int store_rc);           /* 503 or 500 */
 const char *http_reason(int status);
+/* The entity tag of a body: a quoted hash of its bytes. */
+void http_etag(const char *body, size_t len, char out[40]);
 
 #endif

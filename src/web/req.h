@@ -44,6 +44,7 @@ struct req {
 	const char *content_type;
 	struct buf body;
 	int no_etag;                  /* set for responses that must not be cached */
+	char etag[40];                /* when already known (cache hit, static file); else computed */
 	const char *allow;            /* for 405 */
 	size_t body_bytes;            /* sent, for the access log */
 	size_t upload_bytes;          /* request body received */

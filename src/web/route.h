@@ -12,6 +12,7 @@ enum route_flags {
 	ROUTE_LIST = 1 << 1,      /* accepts the entity's filters, limit and cursor */
 	ROUTE_DB   = 1 << 2,      /* needs a database connection (in a read transaction) */
 	ROUTE_ANY_QUERY = 1 << 3, /* parameters are the handler's business */
+	ROUTE_CACHE = 1 << 4,     /* the same for everyone: responses kept until the data changes */
 };
 
 enum permission { PERM_PUBLIC = 0 };

@@ -3,15 +3,16 @@
 #include "web/api.h"
 #include "web/route.h"
 
-#define API_LIST (ROUTE_API | ROUTE_LIST | ROUTE_DB)
-#define API_ITEM (ROUTE_API | ROUTE_DB)
-#define PAGE_LIST (ROUTE_LIST | ROUTE_DB)
+#define API_LIST (ROUTE_API | ROUTE_LIST | ROUTE_DB | ROUTE_CACHE)
+#define API_ITEM (ROUTE_API | ROUTE_DB | ROUTE_CACHE)
+#define PAGE_LIST (ROUTE_LIST | ROUTE_DB | ROUTE_CACHE)
+#define PAGE_ITEM (ROUTE_DB | ROUTE_CACHE)
 
 const struct route routes[] = {
 	{"GET", "/", page_directory, &entity_cooperation, PERM_PUBLIC, PAGE_LIST, 0, "Directory of cooperations"},
 	{"GET", "/cities", page_cities, &entity_city, PERM_PUBLIC, PAGE_LIST, 0, "Directory of cities"},
-	{"GET", "/cities/{slug}", page_city, &entity_city, PERM_PUBLIC, ROUTE_DB, 0, "A city's profile"},
-	{"GET", "/cooperations/{slug}", page_cooperation, &entity_cooperation, PERM_PUBLIC, ROUTE_DB, 0, "A pairing or cluster"},
+	{"GET", "/cities/{slug}", page_city, &entity_city, PERM_PUBLIC, PAGE_ITEM, 0, "A city's profile"},
+	{"GET", "/cooperations/{slug}", page_cooperation, &entity_cooperation, PERM_PUBLIC, PAGE_ITEM, 0, "A pairing or cluster"},
 	{"GET", "/static/c2c.css", static_file, NULL, PERM_PUBLIC, 0, 0, "The stylesheet"},
 
 	{"GET", "/healthz", api_health, NULL, PERM_PUBLIC, ROUTE_API | ROUTE_DB, 0, "Health check"},

@@ -6,6 +6,7 @@
  * close", losing keep-alive); the second call dispatches and queues the response; the
  * request-completed callback logs and frees everything, in that one place. */
 #include "web/server.h"
+#include "web/cache.h"
 #include "web/reply.h"
 #include "web/route.h"
 #include "web/router.h"
@@ -24,6 +25,8 @@
 
 #define REQ_ARENA_MAX (4u << 20)        /* per-request scratch memory */
 #define RESPONSE_MAX (16u << 20)        /* largest response body */
+#define RESPONSE_CACHE_ENTRIES 2048
+#define RESPONSE_CACHE_BYTES (64u << 20)
 #define URL_MAX (8u << 10)              /* path and query; longer gets 414 */
 #define HEADERS_MAX (16u << 10)         /* all header lines; more gets 431 */
 /* libmicrohttpd's own per-connection buffer: larger than the limits above, so that we
@@ -34,6 +37,7 @@
 struct server {
 	struct MHD_Daemon *daemon;
 	struct store *store;
+	struct response_cache *cache;
 	int quiet;
 };
 
@@ -81,6 +85,37 @@ static int valid_text(const char *s)
 	return !s || utf8_valid(s, strlen(s));
 }
 
+/* The cache key of a request: its path and its (validated) parameters, in order. */
+static void cache_key(const struct req *r, struct buf *key)
+{
+	buf_puts(key, r->path);
+	for (int i = 0; i < r->nargs; i++)
+		buf_printf(key, "\x1f%s\x1e%s", r->args[i].name, r->args[i].value ? r->args[i].value : "");
+}
+
+/* The handler's answer, from the response cache when the data has not changed since. */
+static int handle_cached(struct req *r)
+{
+	int64_t version = store_data_version(r->db);
+	if (version < 0)
+		return r->route->handler(r);
+	struct buf key = BUF_INIT(REQ_ARGS_MAX * 512);
+	cache_key(r, &key);
+	const char *type = cache_get(r->server->cache, buf_str(&key), version, &r->body, r->etag);
+	int status;
+	if (type) {
+		status = reply_body(r, 200, type);
+	} else {
+		status = r->route->handler(r);
+		if (status == 200 && !buf_failed(&r->body) && !buf_failed(&key)) {
+			http_etag(buf_str(&r->body), r->body.len, r->etag);
+			cache_put(r->server->cache, buf_str(&key), version, &r->body, r->content_type, r->etag);
+		}
+	}
+	buf_free(&key);
+	return status;
+}
+
 /* Runs the handler once in a read transaction on a pooled connection. */
 static int run_with_db(struct req *r, int *broken)
 {
@@ -91,7 +126,7 @@ static int run_with_db(struct req *r, int *broken)
 	if (db_begin_read(r->db) != DB_OK) {
 		status = reply_store_error(r, STORE_UNAVAILABLE);
 	} else {
-		status = r->route->handler(r);
+		status = (r->route->flags & ROUTE_CACHE) ? handle_cached(r) : r->route->handler(r);
 		db_commit(r->db);
 	}
 	*broken = store_release(r->server->store, r->db);
@@ -110,6 +145,7 @@ static int run_handler(struct req *r)
 	if (broken && status == 503) {
 		buf_reset(&r->body);
 		r->no_etag = 0;
+		r->etag[0] = '\0';
 		status = run_with_db(r, &broken);
 	}
 	return status;
@@ -164,16 +200,6 @@ static void dispatch(struct req *r)
 	run_handler(r);
 }
 
-static void etag_of(const struct buf *body, char out[40])
-{
-	unsigned char hash[16];
-	crypto_generichash(hash, sizeof hash, (const unsigned char *)buf_str(body), body->len, NULL, 0);
-	out[0] = '"';
-	sodium_bin2hex(out + 1, 33, hash, sizeof hash);
-	out[33] = '"';
-	out[34] = '\0';
-}
-
 /* If-None-Match: a list of entity tags or "*"; weak tags compare by their opaque part. */
 static int etag_matches(const char *header, const char *etag)
 {
@@ -202,7 +228,10 @@ static enum MHD_Result queue(struct req *r)
 	char etag[40] = "";
 	int cacheable = r->status == 200 && r->route && strcmp(r->route->method, "GET") == 0 && !r->no_etag;
 	if (cacheable) {
-		etag_of(&r->body, etag);
+		if (r->etag[0])
+			memcpy(etag, r->etag, sizeof etag);
+		else
+			http_etag(buf_str(&r->body), r->body.len, etag);
 		if (etag_matches(req_header(r, MHD_HTTP_HEADER_IF_NONE_MATCH), etag)) {
 			r->status = 304;
 			buf_reset(&r->body);
@@ -334,6 +363,7 @@ struct server *server_start(const struct server_config *cfg, char *err, size_t e
 	struct server *srv = xcalloc(1, sizeof *srv);
 	srv->store = cfg->store;
 	srv->quiet = cfg->quiet;
+	srv->cache = cache_new(RESPONSE_CACHE_ENTRIES, RESPONSE_CACHE_BYTES);
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL;
 	if (ss.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
@@ -347,6 +377,7 @@ struct server *server_start(const struct server_config *cfg, char *err, size_t e
 		MHD_OPTION_END);
 	if (!srv->daemon) {
 		snprintf(err, errsize, "cannot listen on %s (in use, or not an address of this machine?)", cfg->listen);
+		cache_free(srv->cache);
 		free(srv);
 		return NULL;
 	}
@@ -369,5 +400,6 @@ void server_stop(struct server *srv)
 	if (!srv)
 		return;
 	MHD_stop_daemon(srv->daemon);
+	cache_free(srv->cache);
 	free(srv);
 }
