@@ -71,20 +71,23 @@ int store_schema_version(struct db *db)
 
 int store_migrate(struct db *db, char *err, size_t errsize)
 {
-	if (db_exec_script(db, "CREATE TABLE IF NOT EXISTS schema_migrations ("
-			       " version INTEGER PRIMARY KEY, name TEXT NOT NULL,"
-			       " applied_at TEXT NOT NULL)")) {
-		snprintf(err, errsize, "cannot read the schema version: %s", db_errmsg(db));
-		return STORE_ERROR;
-	}
 	if (db_begin_write(db)) {
 		snprintf(err, errsize, "cannot lock the database to migrate it: %s", db_errmsg(db));
 		return STORE_UNAVAILABLE;
 	}
 	/* Two servers starting together on PostgreSQL: the second waits here, then finds
-	 * nothing left to do. SQLite's write lock (BEGIN IMMEDIATE) already serialises. */
+	 * nothing left to do; even the version table is created under the lock, since two
+	 * concurrent CREATE TABLE IF NOT EXISTS can collide. SQLite's write lock (BEGIN
+	 * IMMEDIATE) already serialises. */
 	if (db_dialect(db) == DIALECT_POSTGRES)
 		db_exec_script(db, "SELECT pg_advisory_xact_lock(7405372)");
+	if (db_exec_script(db, "CREATE TABLE IF NOT EXISTS schema_migrations ("
+			       " version INTEGER PRIMARY KEY, name TEXT NOT NULL,"
+			       " applied_at TEXT NOT NULL)")) {
+		snprintf(err, errsize, "cannot read the schema version: %s", db_errmsg(db));
+		db_rollback(db);
+		return STORE_ERROR;
+	}
 	int have = store_schema_version(db), know = store_binary_schema_version();
 	if (have > know) {
 		db_rollback(db);
