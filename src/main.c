@@ -15,6 +15,7 @@ static const struct command {
 	{"serve", cmd_serve, "serve [--db FILE|URI] [--listen ADDR:PORT] [--threads N]", "serve the web pages and the JSON API"},
 	{"import", cmd_import, "import KIND [--db FILE|URI] FILE...", "import pairing pages (pairing-page) or a c2c export (json)"},
 	{"export", cmd_export, "export json [--db FILE|URI]", "print the whole directory as one JSON document"},
+	{"audit", cmd_audit, "audit [--db FILE|URI] [--record KIND/SLUG] [--actor LOGIN]", "print the audit log of changes"},
 };
 
 static void help(FILE *out)

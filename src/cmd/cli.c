@@ -6,7 +6,9 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pwd.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 struct store *cli_open_store(const char *target, int create)
 {
@@ -15,6 +17,17 @@ struct store *cli_open_store(const char *target, int create)
 	if (!st)
 		fprintf(stderr, "c2c: %s\n", err);
 	return st;
+}
+
+struct db *cli_acquire(struct store *st)
+{
+	struct db *db = store_acquire(st);
+	if (db) {
+		const struct passwd *pw = getpwuid(getuid());
+		const char *who = getenv("SUDO_USER") ? getenv("SUDO_USER") : pw ? pw->pw_name : "operator";
+		db_set_actor(db, who, "cli");
+	}
+	return db;
 }
 
 int cli_usage_error(const char *cmd, const char *fmt, ...)

@@ -12,6 +12,9 @@
 
 /* Opens the store for a command, printing a clear message on failure. */
 struct store *cli_open_store(const char *target, int create);
+/* A connection for a command that writes: its changes are recorded in the audit log as
+ * made through the CLI by the operating-system user. NULL when the database is gone. */
+struct db *cli_acquire(struct store *st);
 /* Prints "c2c CMD: message" and the hint to run --help; returns 2. */
 int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Reads a whole file (at most max bytes) into a new NUL-terminated buffer; NULL with a
@@ -22,6 +25,7 @@ int cmd_init(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_export(int argc, char **argv);
+int cmd_audit(int argc, char **argv);
 
 /* Importers, called by cmd_import with argv[0] = the kind. */
 int import_pairing_page_main(int argc, char **argv);

@@ -58,7 +58,7 @@ int import_json_main(int argc, char **argv)
 	struct store *st = cli_open_store(target, 0);
 	if (!st)
 		return 1;
-	struct db *db = store_acquire(st);
+	struct db *db = cli_acquire(st);
 	int failed = 0;
 	for (int i = optind; i < argc && db; i++) {
 		json_error_t jerr;

@@ -17,7 +17,7 @@ static int load_demo(struct store *st)
 		fprintf(stderr, "c2c init: the built-in demo data is broken: line %d: %s\n", jerr.line, jerr.text);
 		return 1;
 	}
-	struct db *db = store_acquire(st);
+	struct db *db = cli_acquire(st);
 	int rc = db ? json_import_doc(db, doc, "demo data", stdout, stderr) : -1;
 	store_release(st, db);
 	json_decref(doc);

@@ -580,7 +580,7 @@ int import_pairing_page_main(int argc, char **argv)
 	struct store *st = cli_open_store(o.db, 0);
 	if (!st)
 		return 1;
-	struct db *db = store_acquire(st);
+	struct db *db = cli_acquire(st);
 	json_t *programme = NULL;
 	if (!db) {
 		fprintf(stderr, "c2c " CMD ": cannot connect to %s\n", o.db);

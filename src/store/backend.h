@@ -31,6 +31,8 @@ struct db_ops {
 struct db {
 	const struct db_ops *ops;
 	enum db_dialect dialect;
+	char actor[65];          /* who the writes on this connection are for (audit log) */
+	char via[8];             /* "web", "api" or "cli" */
 };
 
 /* Every backend's statement starts with this header. */

@@ -33,6 +33,15 @@ void db_close(struct db *db) { if (db) db->ops->close(db); }
 enum db_dialect db_dialect(const struct db *db) { return db->dialect; }
 const char *db_errmsg(struct db *db) { return db->ops->errmsg(db); }
 int db_is_broken(struct db *db) { return db->ops->is_broken(db); }
+
+void db_set_actor(struct db *db, const char *actor, const char *via)
+{
+	snprintf(db->actor, sizeof db->actor, "%s", actor ? actor : "");
+	snprintf(db->via, sizeof db->via, "%s", via ? via : "");
+}
+
+const char *db_actor(const struct db *db) { return db->actor[0] ? db->actor : "unknown"; }
+const char *db_via(const struct db *db) { return db->via[0] ? db->via : "cli"; }
 int db_exec_script(struct db *db, const char *sql) { return db->ops->exec_script(db, sql); }
 int db_begin_read(struct db *db) { return db->ops->begin_read(db); }
 int db_begin_write(struct db *db) { return db->ops->begin_write(db); }

@@ -35,7 +35,13 @@ void db_close(struct db *db);
 void db_target_display(const char *target, char *out, size_t size);
 enum db_dialect db_dialect(const struct db *db);
 const char *db_errmsg(struct db *db);
-int db_is_broken(struct db *db);   /* lost its server: close it rather than reuse it */
+int db_is_broken(struct db *db);
+/* Names who the following writes on this connection are for, and through what ("web",
+ * "api", "cli"); the audit log records them. Cleared when the connection goes back to
+ * the pool. */
+void db_set_actor(struct db *db, const char *actor, const char *via);
+const char *db_actor(const struct db *db);
+const char *db_via(const struct db *db);   /* lost its server: close it rather than reuse it */
 
 int db_exec_script(struct db *db, const char *sql);   /* several statements, no parameters */
 int db_begin_read(struct db *db);                      /* a consistent snapshot for reads */

@@ -95,9 +95,13 @@ int store_migrate(struct db *db, char *err, size_t errsize)
 			 "understands (%d): use a newer c2c", have, know);
 		return STORE_TOO_NEW;
 	}
+	/* Each migration not yet recorded is applied, not only those above the highest one:
+	 * branches that each add a migration may land in either order. */
 	for (const struct embedded_file *m = migrations; m->name; m++) {
 		int version = version_of(m->name);
-		if (version <= have)
+		char number[16];
+		snprintf(number, sizeof number, "%d", version);
+		if (db_int1(db, "SELECT count(*) FROM schema_migrations WHERE version = CAST(? AS INTEGER)", number, 0))
 			continue;
 		char *sql = dialect_sql(m->data, db_dialect(db));
 		int rc = db_exec_script(db, sql);

@@ -14,6 +14,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* Statements of one entity, built once. */
 struct entity_sql {
@@ -22,7 +23,7 @@ struct entity_sql {
 	char *columns;           /* select list, "r.id" first */
 	char *get;               /* by key */
 	char *children;          /* list rows: by owner_id, in position order */
-	char *insert, *update, *delete_children;
+	char *insert, *update, *delete_children, *delete;
 	char *resolve;           /* id of a record by its key, for references to e */
 	char *keys_delete, *keys_insert, *keys_match;   /* for entities with a keys_table */
 	char *_Atomic list[2][1 << 10];   /* [with cursor][filter mask], built on demand */
@@ -90,6 +91,8 @@ static struct entity_sql *build(const struct entity *e)
 		s->get = buf_detach(&b);
 		buf_printf(&b, "SELECT id, %s FROM %s WHERE lower(%s) = lower(?)", e->key, e->table, e->key);
 		s->resolve = buf_detach(&b);
+		buf_printf(&b, "DELETE FROM %s WHERE id = ?", e->table);
+		s->delete = buf_detach(&b);
 		buf_printf(&b, "INSERT INTO %s (", e->table);
 	}
 	/* INSERT column list and placeholders */
@@ -575,6 +578,59 @@ static int write_keys(struct db *db, const struct entity *e, json_t *rec, int64_
 	return rc;
 }
 
+/* {"field": {"before": b, "after": a}} for every top-level field that differs; a side
+ * that is absent (creation, deletion) is left out. Caller decrefs. */
+static json_t *field_changes(const struct entity *e, const json_t *before, const json_t *after)
+{
+	json_t *changes = json_object();
+	for (size_t i = 0; i < e->nfields; i++) {
+		const char *name = e->fields[i].name;
+		json_t *b = before ? json_object_get(before, name) : NULL;
+		json_t *a = after ? json_object_get(after, name) : NULL;
+		if ((!b || json_is_null(b)) && (!a || json_is_null(a)))
+			continue;
+		if (b && a && json_equal(b, a))
+			continue;
+		json_t *c = json_object();
+		if (before)
+			json_object_set(c, "before", b ? b : json_null());
+		if (after)
+			json_object_set(c, "after", a ? a : json_null());
+		json_object_set_new(changes, name, c);
+	}
+	return changes;
+}
+
+/* Writes one row of the audit log for a change of e's record key, in the caller's
+ * transaction, for the connection's actor (db_set_actor). */
+static int write_audit(struct db *db, const struct entity *e, const char *key, const char *action,
+		       const json_t *before, const json_t *after)
+{
+	json_t *changes = field_changes(e, before, after);
+	char *text = json_dumps(changes, JSON_COMPACT | JSON_SORT_KEYS | JSON_REAL_PRECISION(12));
+	json_decref(changes);
+	char at[32];
+	time_t now = time(NULL);
+	struct tm tm;
+	gmtime_r(&now, &tm);
+	strftime(at, sizeof at, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	struct stmt *st = db_prepare(db, "INSERT INTO audit (at, actor, via, entity, record_key, action, changes)"
+				     " VALUES (?, ?, ?, ?, ?, ?, ?)");
+	int rc = STORE_ERROR;
+	if (st) {
+		db_bind_text(st, 1, at);
+		db_bind_text(st, 2, db_actor(db));
+		db_bind_text(st, 3, db_via(db));
+		db_bind_text(st, 4, e->name);
+		db_bind_text(st, 5, key);
+		db_bind_text(st, 6, action);
+		db_bind_text(st, 7, text);
+		rc = step_done(st);
+	}
+	free(text);
+	return rc;
+}
+
 static int bump_data_version(struct db *db)
 {
 	struct stmt *st = db_prepare(db, "UPDATE data_version SET n = n + 1 WHERE id = 1");
@@ -630,8 +686,11 @@ int store_put(struct db *db, const struct entity *e, json_t *rec, enum put_outco
 		rc = write_lists(db, e, rec, id, errs);
 	if (!rc && e->keys_table)
 		rc = write_keys(db, e, rec, id);
-	if (!rc && (!old || !json_equal(old, rec)))
+	if (!rc && (!old || !json_equal(old, rec))) {
 		rc = bump_data_version(db);
+		if (!rc)
+			rc = write_audit(db, e, record_str(rec, e->key), old ? "update" : "create", old, rec);
+	}
 	if (rc == STORE_INVALID && errs->n == 0)
 		errors_add(errs, "", "conflict", "the %s conflicts with a stored record (%s)", e->name, db_errmsg(db));
 	if (!rc)
@@ -715,5 +774,62 @@ int store_values(struct db *db, const struct entity *e, const char *field, json_
 		return map_db_rc(rc);
 	}
 	*out = list;
+	return STORE_OK;
+}
+
+int store_delete(struct db *db, const struct entity *e, const char *key, struct errors *errs)
+{
+	json_t *old;
+	int64_t id;
+	int rc = get_with_id(db, e, key, &old, &id);
+	if (rc)
+		return rc;
+	struct stmt *st = db_prepare(db, sql_for(e)->delete);
+	rc = st ? (db_bind_int(st, 1, id), step_done(st)) : STORE_ERROR;
+	if (rc == STORE_INVALID)
+		errors_add(errs, "", "conflict", "the %s %s cannot be deleted: other records still refer to it", e->name, key);
+	if (!rc)
+		rc = bump_data_version(db);
+	if (!rc)
+		rc = write_audit(db, e, key, "delete", old, NULL);
+	json_decref(old);
+	return rc;
+}
+
+/* The audit log, newest first, filtered; see store.h. */
+int store_audit_list(struct db *db, const struct audit_query *q, json_t **out)
+{
+	*out = NULL;
+	struct stmt *st = db_prepare(db,
+		"SELECT id, at, actor, via, entity, record_key, action, changes FROM audit"
+		" WHERE (CAST(? AS TEXT) IS NULL OR entity = ?) AND (CAST(? AS TEXT) IS NULL OR record_key = ?)"
+		" AND (CAST(? AS TEXT) IS NULL OR actor = ?) AND (CAST(? AS TEXT) IS NULL OR at >= ?)"
+		" AND (CAST(? AS TEXT) IS NULL OR at < ?) AND (CAST(? AS TEXT) IS NULL OR id < CAST(? AS BIGINT))"
+		" ORDER BY id DESC LIMIT ?");
+	if (!st)
+		return STORE_ERROR;
+	const char *values[] = {q->entity, q->record, q->actor, q->from, q->until, q->before_id};
+	int p = 1;
+	for (size_t i = 0; i < sizeof values / sizeof *values; i++) {
+		db_bind_text(st, p++, values[i]);
+		db_bind_text(st, p++, values[i]);
+	}
+	db_bind_int(st, p, q->limit > 0 ? q->limit : 100);
+	json_t *rows = json_array();
+	int rc;
+	while ((rc = db_step(st)) == DB_ROW) {
+		json_t *changes = json_loads(db_column_text(st, 7), 0, NULL);
+		json_array_append_new(rows, json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:o}",
+			"id", (json_int_t)db_column_int(st, 0), "at", db_column_text(st, 1),
+			"actor", db_column_text(st, 2), "via", db_column_text(st, 3),
+			"entity", db_column_text(st, 4), "record", db_column_text(st, 5),
+			"action", db_column_text(st, 6), "changes", changes ? changes : json_object()));
+	}
+	db_done(st);
+	if (rc != DB_DONE) {
+		json_decref(rows);
+		return map_db_rc(rc);
+	}
+	*out = rows;
 	return STORE_OK;
 }

@@ -81,6 +81,7 @@ int store_release(struct store *st, struct db *db)
 	if (!db)
 		return 0;
 	int broken = db_is_broken(db);
+	db_set_actor(db, NULL, NULL);
 	pthread_mutex_lock(&st->lock);
 	if (broken) {
 		db_close(db);   /* a later acquire opens a fresh connection */

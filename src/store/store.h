@@ -71,6 +71,20 @@ enum put_outcome { PUT_CREATED, PUT_UPDATED, PUT_UNCHANGED };
 int store_put(struct db *db, const struct entity *e, json_t *rec, enum put_outcome *outcome,
 	      struct errors *errs);
 
+/* Deletes the record with the given key (its list rows go with it) and records the
+ * deletion in the audit log. A record others still refer to is kept: STORE_INVALID with
+ * an error in errs. */
+int store_delete(struct db *db, const struct entity *e, const char *key, struct errors *errs);
+
+/* The audit log, newest first. Every filter may be NULL; dates compare as ISO text
+ * ("2026-11-23" or "2026-11-23T10:00:00Z"); before_id pages backwards. *out: a new array
+ * of {"id","at","actor","via","entity","record","action","changes"}. */
+struct audit_query {
+	const char *entity, *record, *actor, *from, *until, *before_id;
+	int limit;
+};
+int store_audit_list(struct db *db, const struct audit_query *q, json_t **out);
+
 /* The data version: a number every write moves forward (store_put bumps it in the
  * writer's transaction). Equal versions mean equal data, across servers and processes;
  * -1 when it cannot be read. */

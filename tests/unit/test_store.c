@@ -218,6 +218,56 @@ static void taxonomies_loaded(void **state)
 	json_decref(t);
 }
 
+static void deletes_and_audit(void **state)
+{
+	struct fixture *f = *state;
+	struct errors errs;
+	enum put_outcome o;
+	db_set_actor(f->db, "alice", "api");
+	add_cities(f->db);
+	assert_int_equal(put(f->db, &entity_city, "{\"slug\":\"nice\",\"name\":\"Nice\",\"country\":\"FR\",\"population\":1}",
+			     &o, &errs), 0);
+	assert_int_equal(put(f->db, &entity_cooperation, "{\"kind\":\"pairing\",\"name\":\"Nice – Haikou\","
+			     "\"members\":[\"nice\",\"haikou\"]}", &o, &errs), 0);
+	errors_init(&errs);
+	assert_int_equal(store_delete(f->db, &entity_city, "granada", &errs), 0);
+	assert_int_equal(store_delete(f->db, &entity_city, "granada", &errs), STORE_NOT_FOUND);
+	json_t *rows;
+	struct audit_query q = {.entity = "city", .record = "nice"};
+	assert_int_equal(store_audit_list(f->db, &q, &rows), 0);
+	assert_int_equal(json_array_size(rows), 2);              /* created, then updated */
+	json_t *last = json_array_get(rows, 0);
+	assert_string_equal(record_str(last, "action"), "update");
+	assert_string_equal(record_str(last, "actor"), "alice");
+	assert_string_equal(record_str(last, "via"), "api");
+	json_t *pop = json_object_get(json_object_get(last, "changes"), "population");
+	assert_int_equal(json_integer_value(json_object_get(pop, "before")), 540000);
+	assert_int_equal(json_integer_value(json_object_get(pop, "after")), 1);
+	json_decref(rows);
+	struct audit_query del = {.record = "granada", .actor = "alice"};
+	assert_int_equal(store_audit_list(f->db, &del, &rows), 0);
+	assert_string_equal(record_str(json_array_get(rows, 0), "action"), "delete");
+	json_decref(rows);
+}
+
+static void referenced_record_kept(void **state)
+{
+	struct fixture *f = *state;
+	struct errors errs;
+	enum put_outcome o;
+	add_cities(f->db);
+	assert_int_equal(put(f->db, &entity_cooperation, "{\"kind\":\"pairing\",\"name\":\"Nice – Haikou\","
+			     "\"members\":[\"nice\",\"haikou\"]}", &o, &errs), 0);
+	assert_int_equal(db_begin_write(f->db), 0);
+	errors_init(&errs);
+	assert_int_equal(store_delete(f->db, &entity_city, "haikou", &errs), STORE_INVALID);
+	assert_string_equal(errs.e[0].code, "conflict");
+	db_rollback(f->db);
+	json_t *city;
+	assert_int_equal(store_get(f->db, &entity_city, "haikou", &city), 0);
+	json_decref(city);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -228,6 +278,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(filters_and_paging, setup, teardown),
 		cmocka_unit_test_setup_teardown(names_match_folded, setup, teardown),
 		cmocka_unit_test_setup_teardown(taxonomies_loaded, setup, teardown),
+		cmocka_unit_test_setup_teardown(deletes_and_audit, setup, teardown),
+		cmocka_unit_test_setup_teardown(referenced_record_kept, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
