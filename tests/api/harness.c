@@ -3,7 +3,8 @@
  *
  * Children are started with posix_spawn and their output goes to files in the
  * environment's directory rather than pipes: nothing can block on a full pipe, and the
- * server's later output (if any) has somewhere to go. */
+ * server's later output (if any) has somewhere to go. Databases come from
+ * tests/common/testdb.c, so the same tests run on SQLite and on PostgreSQL. */
 #include "harness.h"
 
 #include <errno.h>
@@ -156,6 +157,11 @@ int h_write_file(const struct h_env *env, const char *name, const char *text)
 	return bad ? -1 : 0;
 }
 
+char *h_read_file(const char *path)
+{
+	return slurp(path, NULL);
+}
+
 int h_file_exists(const char *path)
 {
 	struct stat sb;
@@ -209,27 +215,96 @@ static int kill_and_reap(pid_t pid)
 	return -1;
 }
 
-int h_exec(const struct h_env *env, struct h_run *run, char *const argv[])
+/* Starts argv in dir (the process's working directory), its output into outdir/TAG.*. */
+static int start_in(const char *dir, const struct h_env *env, struct h_proc *p, const char *tag,
+		    char *const argv[])
 {
-	char out[H_PATH_MAX], err[H_PATH_MAX];
-	pid_t pid;
+	char name[64];
+	memset(p, 0, sizeof *p);
+	snprintf(name, sizeof name, "%s.out", tag);
+	h_env_path(env, name, p->out);
+	snprintf(name, sizeof name, "%s.err", tag);
+	h_env_path(env, name, p->err);
+	if (spawn(dir, argv, p->out, p->err, &p->pid)) {
+		p->pid = 0;
+		return -1;
+	}
+	return 0;
+}
+
+int h_start(const struct h_env *env, struct h_proc *p, const char *tag, char *const argv[])
+{
+	return start_in(env->dir, env, p, tag, argv);
+}
+
+int h_finish(struct h_proc *p, struct h_run *run)
+{
 	memset(run, 0, sizeof *run);
 	run->status = 127;
-	h_env_path(env, "run.out", out);
-	h_env_path(env, "run.err", err);
-	if (spawn(env->dir, argv, out, err, &pid)) {
+	if (!p->pid) {
 		run->out = slurp("", NULL);
 		run->err = slurp("", NULL);
 		return -1;
 	}
-	run->status = wait_for(pid, CHILD_TIMEOUT_MS);
+	run->status = wait_for(p->pid, CHILD_TIMEOUT_MS);
 	if (run->status == -2) {
-		fprintf(stderr, "harness: %s did not finish within %d ms; killed\n", argv[0], CHILD_TIMEOUT_MS);
-		run->status = kill_and_reap(pid);
+		fprintf(stderr, "harness: a child (%s) did not finish within %d ms; killed\n", p->out, CHILD_TIMEOUT_MS);
+		run->status = kill_and_reap(p->pid);
 	}
-	run->out = slurp(out, NULL);
-	run->err = slurp(err, NULL);
+	p->pid = 0;
+	run->out = slurp(p->out, NULL);
+	run->err = slurp(p->err, NULL);
 	return 0;
+}
+
+int h_start_together(const struct h_env *env, struct h_proc *procs, int n, char *const argv[])
+{
+	int gate[2], rc = 0;
+	if (pipe(gate) != 0) {
+		fprintf(stderr, "harness: pipe: %s\n", strerror(errno));
+		return -1;
+	}
+	fflush(NULL);
+	memset(procs, 0, (size_t)n * sizeof *procs);   /* h_finish on one never started fails cleanly */
+	for (int i = 0; i < n; i++) {
+		char name[64];
+		snprintf(name, sizeof name, "together%d.out", i + 1);
+		h_env_path(env, name, procs[i].out);
+		snprintf(name, sizeof name, "together%d.err", i + 1);
+		h_env_path(env, name, procs[i].err);
+		pid_t pid = fork();
+		if (pid < 0) {
+			fprintf(stderr, "harness: fork: %s\n", strerror(errno));
+			rc = -1;
+			break;
+		}
+		if (pid == 0) {   /* only async-signal-safe calls until exec */
+			char c;
+			close(gate[1]);
+			while (read(gate[0], &c, 1) < 0 && errno == EINTR)
+				;   /* end of file: every child exists */
+			close(gate[0]);
+			int in = open("/dev/null", O_RDONLY);
+			int out = open(procs[i].out, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+			int err = open(procs[i].err, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+			if (in < 0 || out < 0 || err < 0 || dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0 ||
+			    chdir(env->dir) != 0)
+				_exit(127);
+			execvp(argv[0], argv);
+			_exit(127);
+		}
+		procs[i].pid = pid;
+	}
+	close(gate[0]);
+	close(gate[1]);   /* releases them all at once */
+	return rc;
+}
+
+int h_exec(const struct h_env *env, struct h_run *run, char *const argv[])
+{
+	struct h_proc p;
+	h_start(env, &p, "run", argv);
+	return h_finish(&p, run);
 }
 
 int h_cli(const struct h_env *env, struct h_run *run, ...)
@@ -284,9 +359,22 @@ const char *h_bin(void)
 	return bin;
 }
 
-int h_env_init(struct h_env *env, int demo)
+int h_postgres(void)
 {
-	memset(env, 0, sizeof *env);
+	return testdb_is_postgres();
+}
+
+void h_print_backend(void)
+{
+	static int printed;
+	if (!printed++) {
+		printf("# backend: %s\n", testdb_backend());
+		fflush(stdout);
+	}
+}
+
+static int make_dir(struct h_env *env)
+{
 	const char *tmp = getenv("TMPDIR");
 	snprintf(env->dir, sizeof env->dir, "%s/c2c-api-XXXXXX", tmp && *tmp ? tmp : "/tmp");
 	if (!mkdtemp(env->dir)) {
@@ -294,7 +382,53 @@ int h_env_init(struct h_env *env, int demo)
 		env->dir[0] = '\0';
 		return -1;
 	}
-	h_env_path(env, "t.db", env->db);
+	return 0;
+}
+
+static int set_db(struct h_env *env, const char *target)
+{
+	size_t n = strlen(target);
+	if (n >= sizeof env->db) {
+		fprintf(stderr, "harness: database target too long: %s\n", target);
+		return -1;
+	}
+	memcpy(env->db, target, n + 1);
+	return 0;
+}
+
+/* testdb_create, saying why when it fails. */
+static int create_db(struct testdb *t)
+{
+	if (testdb_create(t) == 0)
+		return 0;
+	fprintf(stderr, "harness: cannot create a %s test database%s\n", testdb_backend(),
+		h_postgres() ? " (createdb failed: is the cluster of scripts/with-postgres running?)" : "");
+	return -1;
+}
+
+const struct testdb *h_env_new_db(struct h_env *env)
+{
+	if (env->nextra >= H_EXTRA_DBS) {
+		fprintf(stderr, "harness: more than %d extra databases in one environment\n", H_EXTRA_DBS);
+		return NULL;
+	}
+	struct testdb *t = &env->extra[env->nextra++];
+	return create_db(t) == 0 ? t : NULL;
+}
+
+int h_env_share(struct h_env *env, const char *db)
+{
+	memset(env, 0, sizeof *env);
+	if (make_dir(env))
+		return -1;
+	return set_db(env, db);
+}
+
+int h_env_init(struct h_env *env, int demo)
+{
+	memset(env, 0, sizeof *env);
+	if (make_dir(env) || create_db(&env->tdb) || set_db(env, env->tdb.target))
+		return -1;
 	struct h_run run;
 	int rc = demo ? h_cli(env, &run, "init", "--db", env->db, "--demo", (char *)NULL)
 		      : h_cli(env, &run, "init", "--db", env->db, (char *)NULL);
@@ -319,15 +453,41 @@ static int port_of(const char *line)
 	return digits && *p == '/' && port > 0 && port < 65536 ? port : -1;
 }
 
-int h_env_serve(struct h_env *env)
+int h_env_serve_start(struct h_env *env)
 {
 	char out[H_PATH_MAX], err[H_PATH_MAX];
 	char *argv[] = {(char *)h_bin(), "serve", "--db", env->db, "--listen", "127.0.0.1:0",
 			"--threads", "2", "--quiet", NULL};
 	h_env_path(env, "serve.out", out);
 	h_env_path(env, "serve.err", err);
-	if (spawn(env->dir, argv, out, err, &env->pid))
+	if (spawn(env->dir, argv, out, err, &env->pid)) {
+		env->pid = 0;
 		return -1;
+	}
+	return 0;
+}
+
+int h_env_serve(struct h_env *env)
+{
+	return h_env_serve_start(env) ? -1 : h_env_serve_ready(env);
+}
+
+int h_env_alive(const struct h_env *env)
+{
+	siginfo_t info;
+	memset(&info, 0, sizeof info);
+	if (!env->pid || waitid(P_PID, (id_t)env->pid, &info, WEXITED | WNOHANG | WNOWAIT) != 0)
+		return 0;
+	return info.si_pid == 0;
+}
+
+int h_env_serve_ready(struct h_env *env)
+{
+	char out[H_PATH_MAX], err[H_PATH_MAX];
+	if (!env->pid)
+		return -1;
+	h_env_path(env, "serve.out", out);
+	h_env_path(env, "serve.err", err);
 	long long deadline = ms_now() + SERVE_START_MS;
 	while (ms_now() < deadline) {
 		char *text = slurp(out, NULL);
@@ -392,9 +552,83 @@ void h_env_free(struct h_env *env)
 		if (wait_for(env->pid, 5000) == -2)
 			kill_and_reap(env->pid);
 	}
+	for (int i = 0; i < env->nextra && i < H_EXTRA_DBS; i++)
+		testdb_drop(&env->extra[i]);
+	if (env->tdb.dir[0] || env->tdb.name[0])
+		testdb_drop(&env->tdb);
 	if (env->dir[0])
 		nftw(env->dir, remove_one, 16, FTW_DEPTH | FTW_PHYS);
 	memset(env, 0, sizeof *env);
+}
+
+/* ---- SQL and the PostgreSQL cluster ---- */
+
+static const struct testdb *db_of(const struct h_env *env, const struct testdb *db)
+{
+	return db ? db : &env->tdb;
+}
+
+int h_sql(const struct h_env *env, const struct testdb *db, const char *sql)
+{
+	return testdb_sql(db_of(env, db), sql);
+}
+
+int h_query(const struct h_env *env, const struct testdb *db, const char *sql, struct h_run *run)
+{
+	const struct testdb *t = db_of(env, db);
+	if (t->name[0]) {
+		const char *host = getenv("C2C_TEST_PG_HOST"), *port = getenv("C2C_TEST_PG_PORT");
+		char *argv[] = {"psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-h", (char *)(host ? host : ""),
+				"-p", (char *)(port ? port : ""), "-U", "c2c", "-d", (char *)t->name, "-c", (char *)sql, NULL};
+		return h_exec(env, run, argv);
+	}
+	char *argv[] = {"sqlite3", (char *)t->target, (char *)sql, NULL};
+	return h_exec(env, run, argv);
+}
+
+int h_pg_ctl(const struct h_env *env, const char *action)
+{
+	const char *ctl = getenv("C2C_TEST_PG_CTL"), *host = getenv("C2C_TEST_PG_HOST");
+	const char *port = getenv("C2C_TEST_PG_PORT");
+	if (!ctl || !*ctl || !host || !port) {
+		fprintf(stderr, "harness: C2C_TEST_PG_CTL, C2C_TEST_PG_HOST or C2C_TEST_PG_PORT is not set "
+			"(run under scripts/with-postgres)\n");
+		return -1;
+	}
+	/* The prefix is words separated by spaces (runuser ... pg_ctl -D DIR); no quoting. */
+	char *words = h_strf("%s", ctl), *save = NULL, *argv[32];
+	char *options = h_strf("-k %s -p %s -c listen_addresses='' -c fsync=off -c max_connections=200", host, port);
+	int n = 0;
+	for (char *w = strtok_r(words, " \t", &save); w && n < 24; w = strtok_r(NULL, " \t", &save))
+		argv[n++] = w;
+	if (strcmp(action, "stop") == 0) {
+		argv[n++] = "-m";
+		argv[n++] = "immediate";
+		argv[n++] = "stop";
+	} else if (strcmp(action, "start") == 0) {
+		argv[n++] = "-l";
+		argv[n++] = "/dev/null";
+		argv[n++] = "-w";
+		argv[n++] = "-o";
+		argv[n++] = options;
+		argv[n++] = "start";
+	} else {
+		argv[n++] = (char *)action;
+	}
+	argv[n] = NULL;
+	/* From "/": the cluster's owner may not enter the environment's directory. */
+	struct h_proc p;
+	struct h_run run;
+	int rc = start_in("/", env, &p, "pg_ctl", argv) ? -1 : 0;
+	h_finish(&p, &run);
+	if (rc == 0)
+		rc = run.status;
+	if (rc != 0 && strcmp(action, "status") != 0)
+		fprintf(stderr, "harness: pg_ctl %s exited %d: %s%s\n", action, rc, run.out, run.err);
+	h_run_free(&run);
+	free(words);
+	free(options);
+	return rc;
 }
 
 /* ---- HTTP ---- */

@@ -1,10 +1,12 @@
 /* harness.h: black-box testing of the real c2c binary.
  *
- * An environment is a temporary directory holding a database (`c2c init`), optionally a
- * running `c2c serve` on a free port of 127.0.0.1, and the files a test writes. The
- * harness makes HTTP requests with libcurl (JSON bodies parsed with jansson), runs CLI
- * commands capturing their exit status and output, and removes everything again; test
- * teardowns call h_env_free so that a failed test leaves no server or directory behind.
+ * An environment is a temporary directory holding the files a test writes, a database
+ * (`c2c init`) on the backend the suite runs on (tests/common/testdb.h: an SQLite file, or
+ * under scripts/with-postgres a new PostgreSQL database), optionally a running `c2c serve`
+ * on a free port of 127.0.0.1, and any further databases a test asked for. The harness
+ * makes HTTP requests with libcurl (JSON bodies parsed with jansson), runs CLI commands
+ * capturing their exit status and output, and removes everything again; test teardowns
+ * call h_env_free so that a failed test leaves no server, directory or database behind.
  *
  * The binary is $C2C_BIN (meson sets it); tests run from the repository root.
  * Functions returning int return 0 on success and -1 on failure, after printing why on
@@ -17,14 +19,26 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "testdb.h"
+
 #define H_PATH_MAX 512
+#define H_EXTRA_DBS 4
 
 struct h_env {
 	char dir[H_PATH_MAX];      /* the temporary directory, removed by h_env_free */
-	char db[H_PATH_MAX];       /* dir/t.db */
+	char db[H_PATH_MAX];       /* what --db takes: an SQLite file name or a postgresql:// URI */
+	struct testdb tdb;         /* env->db when the env owns it (zeroed in a shared env) */
+	struct testdb extra[H_EXTRA_DBS];   /* more databases (h_env_new_db), dropped with the env */
+	int nextra;
 	pid_t pid;                 /* the running server, or 0 */
 	int port;
 	char base[64];             /* "http://127.0.0.1:PORT" */
+};
+
+/* A command started in the background (h_start), finished with h_finish. */
+struct h_proc {
+	pid_t pid;
+	char out[H_PATH_MAX], err[H_PATH_MAX];
 };
 
 /* One HTTP response. Owns everything it points to; release with h_resp_free. */
@@ -47,11 +61,29 @@ int h_global_init(void);
 void h_global_cleanup(void);
 const char *h_bin(void);
 
-/* Creates a temporary directory and database dir/t.db (with the demo data when demo). */
+/* Prints "# backend: sqlite" or "# backend: postgres" (once per process). */
+void h_print_backend(void);
+int h_postgres(void);                          /* the suite runs on PostgreSQL */
+
+/* Creates a temporary directory and a fresh database on the suite's backend (testdb_create)
+ * and runs `c2c init` on it (with the demo data when demo); env->db is its --db target. */
 int h_env_init(struct h_env *env, int demo);
+/* An environment on an existing database that another environment owns (its env->db, or
+ * an h_env_new_db target): its own directory and server, the given --db target, nothing
+ * initialised; h_env_free on it leaves the database alone. Free it before the owner. */
+int h_env_share(struct h_env *env, const char *db);
+/* Another fresh, empty (not initialised) database on the suite's backend, dropped by
+ * h_env_free; NULL (after printing why) when none could be made. */
+const struct testdb *h_env_new_db(struct h_env *env);
 /* Starts `c2c serve --db env->db --listen 127.0.0.1:0 --threads 2 --quiet` and learns the
  * port from its first line of output. */
 int h_env_serve(struct h_env *env);
+/* The same in two steps, so that several servers can start together: h_env_serve_start
+ * spawns the server, h_env_serve_ready waits for its port (and cleans up on failure). */
+int h_env_serve_start(struct h_env *env);
+int h_env_serve_ready(struct h_env *env);
+/* 1 while the server process runs (it has not exited), else 0. */
+int h_env_alive(const struct h_env *env);
 /* Sends SIGTERM and waits for the server; returns its exit status (-1 when it had to be
  * killed, did not exit by itself within 30 s, or wrote a sanitizer report). */
 int h_env_stop(struct h_env *env);
@@ -64,6 +96,8 @@ const char *h_env_path(const struct h_env *env, const char *name, char out[H_PAT
 /* Writes text to dir/name. */
 int h_write_file(const struct h_env *env, const char *name, const char *text);
 int h_file_exists(const char *path);
+/* The whole file as a malloc'd NUL-terminated string ("" when it cannot be read). */
+char *h_read_file(const char *path);
 
 /* Performs one request on a new connection. headers is NULL or a NULL-terminated list of
  * "Name: value" lines; body, when not NULL, is sent as the request body whatever the
@@ -85,6 +119,28 @@ int h_cli(const struct h_env *env, struct h_run *run, ...) __attribute__((sentin
  * when the program is not installed (run->status is then 127). */
 int h_exec(const struct h_env *env, struct h_run *run, char *const argv[]);
 void h_run_free(struct h_run *run);
+/* Starts argv (looked up in PATH) in dir without waiting, its output going to
+ * dir/TAG.out and dir/TAG.err; h_finish waits for it (30 s, then kills it) and collects
+ * the outcome into run. Both return 0 when the program ran. */
+int h_start(const struct h_env *env, struct h_proc *p, const char *tag, char *const argv[]);
+int h_finish(struct h_proc *p, struct h_run *run);
+/* Starts n copies of argv at the same moment: the children wait on a shared pipe until
+ * all exist, and are released together (output in dir/together1.out, ...). */
+int h_start_together(const struct h_env *env, struct h_proc *procs, int n, char *const argv[]);
+
+/* SQL on a database of env: db is NULL for env's own, or one from h_env_new_db. h_sql
+ * runs statements (testdb_sql: sqlite3 or psql) and returns 0 on success. h_query runs
+ * one query and captures its rows, one a line with columns joined by '|' (the same text
+ * from sqlite3 and from psql -A -t); it returns -1 also when the client is not installed
+ * (run->status is then 127). */
+int h_sql(const struct h_env *env, const struct testdb *db, const char *sql);
+int h_query(const struct h_env *env, const struct testdb *db, const char *sql, struct h_run *run);
+
+/* PostgreSQL only: runs the cluster's pg_ctl ($C2C_TEST_PG_CTL) with "stop" (immediate:
+ * the database goes away under its clients), "start" (the same settings as
+ * scripts/with-postgres, waiting until it accepts connections) or "status". Returns
+ * pg_ctl's exit status (status: 0 running, 3 not running), or -1 when it cannot run. */
+int h_pg_ctl(const struct h_env *env, const char *action);
 
 /* Percent-encodes s for a query value or a path segment; free() the result. */
 char *h_escape(const char *s);

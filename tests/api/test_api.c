@@ -6,7 +6,12 @@
  * full list filtered here) or from the demo data set's published facts, so that a server
  * that ignored a filter, or answered with made-up data, fails. Tests that write, or that
  * need a server of their own, get a fresh environment from their setup function. The
- * routes are read from src/web/routes.c, so a route added there is tested here too. */
+ * routes are read from src/web/routes.c, so a route added there is tested here too.
+ *
+ * The suite runs on SQLite, or on PostgreSQL under scripts/with-postgres (each environment
+ * then gets its own database in the throw-away cluster); it says which on its first line.
+ * The tests at the end are about PostgreSQL (several processes on one database, the
+ * database going away) and are skipped on SQLite. */
 #include "harness.h"
 
 #include <pthread.h>
@@ -18,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include <cmocka.h>
 
 static struct h_env demo;   /* the demo database, served to the read-only tests */
@@ -203,8 +209,13 @@ static int env_setup(void **state, int with_demo, int serve)
 {
 	struct h_env *env = calloc(1, sizeof *env);
 	*state = env;
-	if (!env || h_env_init(env, with_demo) || (serve && h_env_serve(env)))
+	if (!env || h_env_init(env, with_demo) || (serve && h_env_serve(env))) {
+		if (env)
+			h_env_free(env);   /* cmocka runs no teardown after a failed setup */
+		free(env);
+		*state = NULL;
 		return -1;
+	}
 	return 0;
 }
 static int setup_empty(void **state) { return env_setup(state, 0, 0); }
@@ -1163,7 +1174,7 @@ static void expect_same_text(const char *a, const char *b, const char *what)
 static void test_cli_export_import_roundtrip(void **state)
 {
 	struct h_env *env = *state;
-	char file[H_PATH_MAX], db2[H_PATH_MAX];
+	char file[H_PATH_MAX];
 	char *first = export_json(env, env->db);
 	json_t *doc = json_loads(first, 0, NULL), *seed = json_load_file("data/demo.json", 0, NULL);
 	assert_non_null(doc);
@@ -1173,7 +1184,10 @@ static void test_cli_export_import_roundtrip(void **state)
 			 json_array_size(json_object_get(seed, "cooperations")));
 	assert_int_equal(h_write_file(env, "export.json", first), 0);
 	struct h_run run;
-	h_cli(env, &run, "init", "--db", h_env_path(env, "second.db", db2), (char *)NULL);
+	const struct testdb *second_db = h_env_new_db(env);
+	assert_non_null(second_db);
+	const char *db2 = second_db->target;
+	h_cli(env, &run, "init", "--db", db2, (char *)NULL);
 	assert_int_equal(run.status, 0);
 	h_run_free(&run);
 	h_cli(env, &run, "import", "json", "--db", db2, h_env_path(env, "export.json", file), (char *)NULL);
@@ -1312,17 +1326,17 @@ static void test_cli_serve_errors(void **state)
 static void test_cli_newer_schema(void **state)
 {
 	struct h_env *env = *state;
-	char *argv[] = {"sqlite3", env->db,
-			"INSERT INTO schema_migrations(version, name, applied_at) VALUES (9999, 'future', '2099-01-01')", NULL};
 	char file[H_PATH_MAX];
 	struct h_run run;
-	if (h_exec(env, &run, argv)) {
+	if (h_query(env, NULL, "SELECT count(*) FROM schema_migrations", &run)) {
 		h_run_free(&run);
-		skip();   /* scripts/install-deps installs sqlite3 */
+		skip();   /* scripts/install-deps installs sqlite3 and psql */
 	}
-	if (run.status != 0)
-		fail_msg("sqlite3 exited %d: %s", run.status, run.err);
+	if (run.status != 0 || strcmp(run.out, "0\n") == 0)
+		fail_msg("schema_migrations of a new database: exit %d, %s%s", run.status, run.out, run.err);
 	h_run_free(&run);
+	if (h_sql(env, NULL, "INSERT INTO schema_migrations(version, name, applied_at) VALUES (9999, 'future', '2099-01-01')"))
+		fail_msg("cannot insert a future schema version with %s", h_postgres() ? "psql" : "sqlite3");
 	assert_int_equal(h_write_file(env, "one.json", "{\"format\":\"c2c-export\",\"version\":1,"
 				       "\"cities\":[{\"slug\":\"x\",\"name\":\"X\"}]}"), 0);
 	h_env_path(env, "one.json", file);
@@ -1339,8 +1353,7 @@ static void test_cli_newer_schema(void **state)
 			fail_msg("%s on a newer database: exit %d, stderr %s", c[0], run.status, run.err);
 		h_run_free(&run);
 	}
-	char *count[] = {"sqlite3", env->db, "SELECT count(*) FROM cities WHERE slug = 'x'", NULL};
-	assert_int_equal(h_exec(env, &run, count), 0);
+	assert_int_equal(h_query(env, NULL, "SELECT count(*) FROM cities WHERE slug = 'x'", &run), 0);
 	if (run.status != 0 || strcmp(run.out, "0\n") != 0)
 		fail_msg("the refused import changed the database: %s%s", run.out, run.err);
 	h_run_free(&run);
@@ -1396,6 +1409,433 @@ static void test_concurrent_requests_then_sigterm(void **state)
 	assert_int_equal(h_env_stop(env), 0);
 }
 
+/* ---- PostgreSQL: several processes on one database, the database going away ---- */
+
+/* These tests need a PostgreSQL database shared between processes and a cluster they
+ * can stop; on SQLite they are skipped. Their state is a few environments: [0] owns the
+ * database, the others are further servers on it (h_env_share). */
+#define PG_ENVS 3
+
+static int pg_setup(void **state, int with_demo, int serve)
+{
+	*state = NULL;
+	if (!h_postgres())
+		return 0;   /* the test skips */
+	struct h_env *envs = calloc(PG_ENVS, sizeof *envs);
+	if (!envs)
+		return -1;
+	if (h_env_init(&envs[0], with_demo) || (serve && h_env_serve(&envs[0]))) {
+		h_env_free(&envs[0]);   /* cmocka runs no teardown after a failed setup */
+		free(envs);
+		return -1;
+	}
+	*state = envs;
+	return 0;
+}
+static int setup_pg_empty(void **state) { return pg_setup(state, 0, 0); }
+static int setup_pg_demo_served(void **state) { return pg_setup(state, 1, 1); }
+
+/* Frees the environments, and starts the cluster again when a test stopped it and failed
+ * before starting it, so that later tests still have their database. */
+static int pg_teardown(void **state)
+{
+	struct h_env *envs = *state;
+	int rc = 0;
+	if (!envs)
+		return 0;
+	if (h_pg_ctl(&envs[0], "status") != 0 && h_pg_ctl(&envs[0], "start") != 0) {
+		fprintf(stderr, "test_api: cannot start the PostgreSQL cluster again\n");
+		rc = -1;
+	}
+	for (int i = PG_ENVS - 1; i >= 0; i--)
+		h_env_free(&envs[i]);
+	free(envs);
+	*state = NULL;
+	return rc;
+}
+
+static void pause_ms(long ms)
+{
+	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+	nanosleep(&ts, NULL);
+}
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* A response's body and ETag, kept to compare with a later one. */
+struct snapshot {
+	char *body;
+	size_t len;
+	char *etag;
+};
+
+static void snapshot_free(struct snapshot *s)
+{
+	free(s->body);
+	free(s->etag);
+	memset(s, 0, sizeof *s);
+}
+
+static void snapshot_take(const struct h_resp *r, struct snapshot *s)
+{
+	const char *etag = h_header(r, "ETag");
+	s->body = malloc(r->len + 1);
+	assert_non_null(s->body);
+	memcpy(s->body, r->body, r->len + 1);
+	s->len = r->len;
+	s->etag = h_strf("%s", etag ? etag : "");
+}
+
+static int snapshot_same(const struct snapshot *s, const struct h_resp *r)
+{
+	const char *etag = h_header(r, "ETag");
+	return s->len == r->len && memcmp(s->body, r->body, r->len) == 0 && strcmp(s->etag, etag ? etag : "") == 0;
+}
+
+/* GET path from both servers: 200 from each, with the same body and the same ETag. The
+ * answer is kept in out. */
+static void expect_same_on_both(struct h_env *a, struct h_env *b, const char *path, struct snapshot *out)
+{
+	struct h_resp ra, rb;
+	h_get(a, &ra, path, 200);
+	h_get(b, &rb, path, 200);
+	const char *ea = h_header(&ra, "ETag"), *eb = h_header(&rb, "ETag");
+	if (!ea || !eb || strcmp(ea, eb) != 0)
+		fail_msg("GET %s: ETag %s from one server, %s from the other", path, ea ? ea : "missing", eb ? eb : "missing");
+	if (ra.len != rb.len || memcmp(ra.body, rb.body, ra.len) != 0)
+		fail_msg("GET %s: the two servers answer different bodies:\n%.300s\nvs\n%.300s", path, ra.body, rb.body);
+	snapshot_take(&ra, out);
+	h_resp_free(&ra);
+	h_resp_free(&rb);
+}
+
+/* The record of collection with this slug in an export document (borrowed). */
+static json_t *export_record(json_t *doc, const char *collection, const char *slug)
+{
+	size_t i;
+	json_t *rec;
+	json_array_foreach(json_object_get(doc, collection), i, rec)
+		if (strcmp(json_string_value(json_object_get(rec, "slug")), slug) == 0)
+			return rec;
+	fail_msg("the export has no %s %s", collection, slug);
+	return NULL;
+}
+
+/* (a) Two servers on one PostgreSQL database answer the same, and a write made by the CLI
+ * is seen by both at once: no restart, no waiting, no stale cache or ETag. */
+static void test_pg_two_servers_one_database(void **state)
+{
+	struct h_env *envs = *state;
+	if (!envs)
+		skip();
+	static const char *const paths[] = {
+		"/api/v1/cooperations/nice-haikou", "/api/v1/cities/nice", "/api/v1/cooperations",
+		"/api/v1/cities?country=FR", "/cooperations/nice-haikou", "/cities/nice", "/",
+	};
+	enum { NPATHS = sizeof paths / sizeof *paths };
+	struct h_env *a = &envs[0], *b = &envs[1];
+	assert_int_equal(h_env_share(b, a->db), 0);
+	assert_int_equal(h_env_serve(b), 0);
+	assert_int_not_equal(a->port, b->port);
+	struct snapshot before[NPATHS], after[NPATHS];
+	for (size_t i = 0; i < NPATHS; i++)
+		expect_same_on_both(a, b, paths[i], &before[i]);
+
+	/* Change one cooperation and one city through `c2c import json`. */
+	char *text = export_json(a, a->db);
+	json_t *doc = json_loads(text, 0, NULL);
+	assert_non_null(doc);
+	json_t *coop = json_incref(export_record(doc, "cooperations", "nice-haikou"));
+	json_t *city = json_incref(export_record(doc, "cities", "nice"));
+	json_object_set_new(coop, "description", json_string("Rewritten while two servers were running."));
+	json_object_set_new(city, "population", json_integer(540001));
+	json_t *change = json_pack("{s:s, s:i, s:[o], s:[o]}", "format", "c2c-export", "version", 1, "cities", city,
+				   "cooperations", coop);
+	char *change_text = json_dumps(change, JSON_INDENT(2));
+	char file[H_PATH_MAX];
+	struct h_run run;
+	assert_int_equal(h_write_file(a, "change.json", change_text), 0);
+	assert_int_equal(h_cli(a, &run, "import", "json", "--db", a->db, h_env_path(a, "change.json", file), (char *)NULL), 0);
+	if (run.status != 0 || !strstr(run.out, "1 updated"))
+		fail_msg("import json of the change: exit %d, report %s%s", run.status, run.out, run.err);
+	h_run_free(&run);
+
+	/* At once, both servers answer the new content, identically. */
+	for (size_t i = 0; i < NPATHS; i++)
+		expect_same_on_both(a, b, paths[i], &after[i]);
+	for (size_t i = 0; i < 4; i++) {   /* the JSON answers that show the changed records */
+		if (after[i].len == before[i].len && memcmp(after[i].body, before[i].body, after[i].len) == 0)
+			fail_msg("GET %s: unchanged after the import", paths[i]);
+		if (strcmp(after[i].etag, before[i].etag) == 0)
+			fail_msg("GET %s: the ETag %s did not change with the content", paths[i], after[i].etag);
+	}
+	if (!strstr(after[0].body, "Rewritten while two servers were running."))
+		fail_msg("GET %s: the new description is missing: %.300s", paths[0], after[0].body);
+	if (!strstr(after[1].body, "\"population\":540001"))
+		fail_msg("GET %s: the new population is missing: %.300s", paths[1], after[1].body);
+	if (!strstr(after[4].body, "Rewritten while two servers were running."))
+		fail_msg("GET %s: the page does not show the new description", paths[4]);
+	for (size_t i = 0; i < NPATHS; i++) {
+		snapshot_free(&before[i]);
+		snapshot_free(&after[i]);
+	}
+	assert_int_equal(h_env_stop(b), 0);
+	assert_int_equal(h_env_stop(a), 0);
+	free(change_text);
+	json_decref(change);
+	json_decref(doc);
+	free(text);
+}
+
+/* The applied migrations: "version|count" lines, ordered. free() it. */
+static char *applied_migrations(struct h_env *env, const struct testdb *db)
+{
+	struct h_run run;
+	assert_int_equal(h_query(env, db, "SELECT version, count(*) FROM schema_migrations GROUP BY version ORDER BY version",
+				 &run), 0);
+	if (run.status != 0)
+		fail_msg("psql exited %d: %s", run.status, run.err);
+	free(run.err);
+	return run.out;
+}
+
+/* The outcome of one race; the first failure is kept in first (size 1024). Returns 1 when
+ * the round failed. */
+static int race_outcome(struct h_env *env, const struct testdb *db, const char *want, const char *what,
+			const struct h_run *r1, const struct h_run *r2, char *first)
+{
+	char *got = applied_migrations(env, db);
+	struct h_run run;
+	h_cli(env, &run, "export", "json", "--db", db->target, (char *)NULL);
+	int bad = r1->status != 0 || r2->status != 0 || strcmp(got, want) != 0 || run.status != 0;
+	if (bad && !*first)
+		snprintf(first, 1024, "%s: exit statuses %d and %d; schema_migrations (version|count) afterwards:\n%s"
+			 "(expected\n%s); export afterwards exited %d; stderr:\n%s%s%s", what, r1->status, r2->status, got,
+			 want, run.status, r1->err, r2->err, run.err);
+	h_run_free(&run);
+	free(got);
+	return bad;
+}
+
+/* Back to an empty database for the next round. */
+static void empty_db(struct h_env *env, const struct testdb *db)
+{
+	if (h_sql(env, db, "DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+		fail_msg("cannot empty the database %s", db->name);
+}
+
+/* (b) Two processes starting together on an empty database both succeed, and each
+ * migration is applied exactly once. A race shows only now and then, so there are
+ * rounds; the children of `c2c init` are released at the same moment. */
+static void test_pg_concurrent_migrations(void **state)
+{
+	enum { INIT_ROUNDS = 30, SERVE_ROUNDS = 3 };
+	struct h_env *envs = *state;
+	if (!envs)
+		skip();
+	struct h_env *env = &envs[0];
+	char *want = applied_migrations(env, NULL);   /* initialised alone by the setup */
+	if (!*want)
+		fail_msg("a database initialised alone has no schema_migrations rows");
+	for (const char *line = want; *line; line = strchr(line, '\n') + 1)
+		if (strncmp(strchr(line, '|'), "|1\n", 3) != 0)
+			fail_msg("a database initialised alone applied a migration twice:\n%s", want);
+	const struct testdb *db = h_env_new_db(env);
+	assert_non_null(db);
+	char first[1024] = "", what[64];
+	int init_failed = 0, serve_failed = 0;
+
+	for (int round = 0; round < INIT_ROUNDS; round++) {   /* two `c2c init` at the same time */
+		char *argv[] = {(char *)h_bin(), "init", "--db", (char *)db->target, NULL};
+		struct h_proc p[2];
+		struct h_run r1, r2;
+		if (round)
+			empty_db(env, db);
+		int started = h_start_together(env, p, 2, argv);
+		h_finish(&p[0], &r1);
+		h_finish(&p[1], &r2);
+		assert_int_equal(started, 0);
+		snprintf(what, sizeof what, "two c2c init, round %d", round + 1);
+		init_failed += race_outcome(env, db, want, what, &r1, &r2, first);
+		h_run_free(&r1);
+		h_run_free(&r2);
+	}
+
+	for (int round = 0; round < SERVE_ROUNDS; round++) {   /* two `c2c serve` at the same time */
+		struct h_env *s1 = &envs[1], *s2 = &envs[2];
+		struct h_run r1 = {0, NULL, NULL}, r2 = {0, NULL, NULL};
+		empty_db(env, db);
+		assert_int_equal(h_env_share(s1, db->target), 0);
+		assert_int_equal(h_env_share(s2, db->target), 0);
+		assert_int_equal(h_env_serve_start(s1), 0);
+		assert_int_equal(h_env_serve_start(s2), 0);
+		int up1 = h_env_serve_ready(s1) == 0, up2 = h_env_serve_ready(s2) == 0;
+		struct h_resp r;
+		if (up1) {
+			up1 = h_request(s1, &r, "GET", "/api/v1/sdgs", NULL, NULL) == 0 && r.status == 200;
+			h_resp_free(&r);
+		}
+		if (up2) {
+			up2 = h_request(s2, &r, "GET", "/api/v1/cities", NULL, NULL) == 0 && r.status == 200;
+			h_resp_free(&r);
+		}
+		r1.status = up1 ? h_env_stop(s1) : 1;
+		r2.status = up2 ? h_env_stop(s2) : 1;
+		char path[H_PATH_MAX];
+		r1.err = h_read_file(h_env_path(s1, "serve.err", path));
+		r2.err = h_read_file(h_env_path(s2, "serve.err", path));
+		h_env_free(s1);
+		h_env_free(s2);
+		snprintf(what, sizeof what, "two c2c serve, round %d", round + 1);
+		serve_failed += race_outcome(env, db, want, what, &r1, &r2, first);
+		h_run_free(&r1);
+		h_run_free(&r2);
+	}
+	free(want);
+	if (init_failed || serve_failed)
+		fail_msg("two processes migrating an empty database together failed in %d of %d rounds of c2c init "
+			 "and %d of %d of c2c serve; the first failure: %s", init_failed, INIT_ROUNDS, serve_failed,
+			 SERVE_ROUNDS, first);
+}
+
+static void init_db(struct h_env *env, const char *db, int with_demo)
+{
+	struct h_run run;
+	if (with_demo)
+		h_cli(env, &run, "init", "--db", db, "--demo", (char *)NULL);
+	else
+		h_cli(env, &run, "init", "--db", db, (char *)NULL);
+	if (run.status != 0)
+		fail_msg("init --db %s exited %d: %s", db, run.status, run.err);
+	h_run_free(&run);
+}
+
+static void import_file(struct h_env *env, const char *db, const char *name, const char *text)
+{
+	char file[H_PATH_MAX];
+	struct h_run run;
+	assert_int_equal(h_write_file(env, name, text), 0);
+	h_cli(env, &run, "import", "json", "--db", db, h_env_path(env, name, file), (char *)NULL);
+	if (run.status != 0)
+		fail_msg("import json --db %s %s exited %d: %s", db, name, run.status, run.err);
+	h_run_free(&run);
+}
+
+/* (c) SQLite -> JSON -> PostgreSQL -> JSON gives the same bytes, and back again; the demo
+ * data of `init --demo` exports the same from both backends. */
+static void test_pg_roundtrip_between_backends(void **state)
+{
+	struct h_env *envs = *state;
+	if (!envs)
+		skip();
+	struct h_env *env = &envs[0];   /* env->db: an empty, initialised PostgreSQL database */
+	char lite[H_PATH_MAX], back[H_PATH_MAX];
+	init_db(env, h_env_path(env, "demo.db", lite), 1);
+	char *from_sqlite = export_json(env, lite);
+	json_t *doc = json_loads(from_sqlite, 0, NULL);
+	assert_non_null(doc);
+	assert_true(json_array_size(json_object_get(doc, "cities")) > 0);
+	assert_true(json_array_size(json_object_get(doc, "cooperations")) > 0);
+	json_decref(doc);
+
+	import_file(env, env->db, "from-sqlite.json", from_sqlite);
+	char *from_pg = export_json(env, env->db);
+	expect_same_text(from_sqlite, from_pg, "SQLite -> JSON -> PostgreSQL -> JSON");
+
+	init_db(env, h_env_path(env, "back.db", back), 0);
+	import_file(env, back, "from-pg.json", from_pg);
+	char *again = export_json(env, back);
+	expect_same_text(from_pg, again, "PostgreSQL -> JSON -> SQLite -> JSON");
+
+	const struct testdb *pgdemo = h_env_new_db(env);
+	assert_non_null(pgdemo);
+	init_db(env, pgdemo->target, 1);
+	char *demo_pg = export_json(env, pgdemo->target);
+	expect_same_text(from_sqlite, demo_pg, "init --demo on SQLite and on PostgreSQL, exported");
+	free(from_sqlite);
+	free(from_pg);
+	free(again);
+	free(demo_pg);
+}
+
+/* The server answers 503 "unavailable" (JSON on the API, HTML on pages) while the
+ * database is down, and stays up. */
+static void expect_unavailable(struct h_env *env, const char *item, const char *page)
+{
+	struct h_resp r;
+	if (h_request(env, &r, "GET", item, NULL, NULL))
+		fail_msg("GET %s with the database down: no response", item);
+	h_expect_error(&r, item, 503, "unavailable", NULL);
+	const char *message = json_string_value(json_object_get(json_object_get(r.json, "error"), "message"));
+	if (!message || !strstr(message, "database"))
+		fail_msg("GET %s with the database down: the message does not say the database is unreachable: %s", item,
+			 message ? message : "(none)");
+	if (h_header(&r, "ETag"))
+		fail_msg("GET %s: a 503 must not carry an ETag", item);
+	h_resp_free(&r);
+	h_get(env, &r, page, 503);
+	expect_type(&r, page, "text/html");
+	h_expect_security_headers(&r, page);
+	if (strncmp(r.body, "<!DOCTYPE html>", 15) != 0 || !strstr(r.body, "database"))
+		fail_msg("GET %s with the database down: not an HTML page saying the database is unreachable: %.300s",
+			 page, r.body);
+	h_resp_free(&r);
+	if (!h_env_alive(env))
+		fail_msg("the server exited when the database went away");
+}
+
+/* (d) The database goes away under a running server and comes back. */
+static void test_pg_database_goes_away(void **state)
+{
+	struct h_env *envs = *state;
+	if (!envs)
+		skip();
+	struct h_env *env = &envs[0];
+	static const char item[] = "/api/v1/cooperations/nice-haikou", page[] = "/cooperations/nice-haikou";
+	struct snapshot item_before, page_before;
+	struct h_resp r;
+	h_get(env, &r, item, 200);
+	snapshot_take(&r, &item_before);
+	h_resp_free(&r);
+	h_get(env, &r, page, 200);
+	snapshot_take(&r, &page_before);
+	h_resp_free(&r);
+
+	assert_int_equal(h_pg_ctl(env, "stop"), 0);
+	expect_unavailable(env, item, page);
+	expect_unavailable(env, item, page);   /* again, on a new connection attempt */
+
+	assert_int_equal(h_pg_ctl(env, "start"), 0);
+	long long started = now_ms();
+	long status = 0;
+	while (now_ms() - started < 10000) {
+		if (h_request(env, &r, "GET", item, NULL, NULL) == 0)
+			status = r.status;
+		h_resp_free(&r);
+		if (status == 200)
+			break;
+		pause_ms(100);
+	}
+	if (status != 200)
+		fail_msg("GET %s: still %ld 10 s after the database came back", item, status);
+	h_get(env, &r, item, 200);
+	if (!snapshot_same(&item_before, &r))
+		fail_msg("GET %s after the restart: a different answer: %.300s", item, r.body);
+	h_resp_free(&r);
+	h_get(env, &r, page, 200);
+	if (!snapshot_same(&page_before, &r))
+		fail_msg("GET %s after the restart: a different page", page);
+	h_resp_free(&r);
+	snapshot_free(&item_before);
+	snapshot_free(&page_before);
+	assert_int_equal(h_env_stop(env), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1433,6 +1873,11 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_cli_serve_errors, setup_empty, env_teardown),
 		cmocka_unit_test_setup_teardown(test_cli_newer_schema, setup_demo, env_teardown),
 		cmocka_unit_test_setup_teardown(test_concurrent_requests_then_sigterm, setup_demo_served, env_teardown),
+		cmocka_unit_test_setup_teardown(test_pg_two_servers_one_database, setup_pg_demo_served, pg_teardown),
+		cmocka_unit_test_setup_teardown(test_pg_concurrent_migrations, setup_pg_empty, pg_teardown),
+		cmocka_unit_test_setup_teardown(test_pg_roundtrip_between_backends, setup_pg_empty, pg_teardown),
+		cmocka_unit_test_setup_teardown(test_pg_database_goes_away, setup_pg_demo_served, pg_teardown),
 	};
+	h_print_backend();
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
