@@ -16,6 +16,8 @@ static const struct command {
 	{"import", cmd_import, "import KIND [--db FILE|URI] FILE...", "import pairing pages (pairing-page) or a c2c export (json)"},
 	{"export", cmd_export, "export json [--db FILE|URI]", "print the whole directory as one JSON document"},
 	{"audit", cmd_audit, "audit [--db FILE|URI] [--record KIND/SLUG] [--actor LOGIN]", "print the audit log of changes"},
+	{"user", cmd_user, "user add|list|passwd|disable|enable|role [--db FILE|URI] ...", "manage accounts: c2c user --help"},
+	{"token", cmd_token, "token create|list|revoke [--db FILE|URI] ...", "manage API tokens for scripts: c2c token --help"},
 };
 
 static void help(FILE *out)

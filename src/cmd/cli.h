@@ -26,6 +26,12 @@ int cmd_serve(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
+int cmd_user(int argc, char **argv);
+int cmd_token(int argc, char **argv);
+
+/* For `init --demo`: creates the account admin with a random password, printed once,
+ * unless an account admin exists. 0, or 1 after saying why. */
+int user_create_demo_admin(struct store *st);
 
 /* Importers, called by cmd_import with argv[0] = the kind. */
 int import_pairing_page_main(int argc, char **argv);

@@ -1,4 +1,5 @@
-/* init.c: `c2c init`: create a database, optionally with the demo data set. */
+/* init.c: `c2c init`: create a database, optionally with the demo data set (and, for the
+ * demo, an account admin with a generated password; no other command makes accounts). */
 #include "cmd/cli.h"
 #include "import/json_import.h"
 #include "util/embed.h"
@@ -39,7 +40,8 @@ int cmd_init(int argc, char **argv)
 		case 'h':
 			printf("usage: c2c init [--db FILE|URI] [--demo]\n\n"
 			       "Creates the database (or brings its schema up to date). With --demo, loads\n"
-			       "the demo data set: the IUC Asia programme, its cities and cooperations.\n"
+			       "the demo data set: the IUC Asia programme, its cities and cooperations,\n"
+			       "and creates the account admin with a random password, printed once.\n"
 			       "Running it again changes nothing that is already there.\n");
 			return 0;
 		default: return cli_usage_error("init", "unknown option");
@@ -51,6 +53,8 @@ int cmd_init(int argc, char **argv)
 	if (!st)
 		return 1;
 	int rc = demo ? load_demo(st) : 0;
+	if (rc == 0 && demo)
+		rc = user_create_demo_admin(st);
 	if (rc == 0) {
 		char shown[512];
 		db_target_display(target, shown, sizeof shown);

@@ -2,6 +2,7 @@
 #include "cmd/cli.h"
 #include "util/log.h"
 #include "util/str.h"
+#include "core/login.h"
 #include "web/server.h"
 
 #include <getopt.h>
@@ -14,9 +15,11 @@ int cmd_serve(int argc, char **argv)
 	static const struct option opts[] = {
 		{"db", required_argument, NULL, 'd'}, {"listen", required_argument, NULL, 'l'},
 		{"threads", required_argument, NULL, 't'}, {"quiet", no_argument, NULL, 'q'},
-		{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
+		{"session-idle", required_argument, NULL, 'i'}, {"session-max", required_argument, NULL, 'm'},
+		{"secure-cookies", no_argument, NULL, 's'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
 	};
-	struct server_config cfg = {"127.0.0.1:8080", 0, NULL, 0};
+	struct server_config cfg = {"127.0.0.1:8080", 0, NULL, 0, {SESSION_IDLE_DEFAULT, SESSION_MAX_DEFAULT, 0}};
+	long long seconds;
 	const char *target = DEFAULT_DB;
 	long long threads = sysconf(_SC_NPROCESSORS_ONLN);
 	int c;
@@ -25,16 +28,30 @@ int cmd_serve(int argc, char **argv)
 		case 'd': target = optarg; break;
 		case 'l': cfg.listen = optarg; break;
 		case 'q': cfg.quiet = 1; break;
+		case 's': cfg.auth.secure_cookies = 1; break;
+		case 'i':
+		case 'm':
+			if (parse_int(optarg, 1, SESSION_SECONDS_MAX, &seconds))
+				return cli_usage_error("serve", "--session-%s must be a whole number of seconds between 1 and %d",
+						       c == 'i' ? "idle" : "max", SESSION_SECONDS_MAX);
+			*(c == 'i' ? &cfg.auth.session_idle : &cfg.auth.session_max) = seconds;
+			break;
 		case 't':
 			if (parse_int(optarg, 1, 256, &threads))
 				return cli_usage_error("serve", "--threads must be a whole number between 1 and 256");
 			break;
 		case 'h':
-			printf("usage: c2c serve [--db FILE|URI] [--listen ADDR:PORT] [--threads N] [--quiet]\n\n"
+			printf("usage: c2c serve [--db FILE|URI] [--listen ADDR:PORT] [--threads N] [--quiet]\n"
+			       "                 [--session-idle SECONDS] [--session-max SECONDS] [--secure-cookies]\n\n"
 			       "Serves the public directory and the JSON API. --listen defaults to\n"
 			       "127.0.0.1:8080; port 0 picks a free port (printed on start). --threads\n"
 			       "defaults to the number of processors. --quiet turns off the access log.\n"
-			       "SIGINT or SIGTERM stops the server after the requests under way.\n");
+			       "A sign-in session ends after --session-idle seconds without a request\n"
+			       "(default %d) and --session-max seconds after sign-in (default %d).\n"
+			       "--secure-cookies marks cookies Secure: use it when clients reach the\n"
+			       "server over HTTPS (e.g. through a TLS proxy).\n"
+			       "SIGINT or SIGTERM stops the server after the requests under way.\n",
+			       SESSION_IDLE_DEFAULT, SESSION_MAX_DEFAULT);
 			return 0;
 		default: return cli_usage_error("serve", "unknown option");
 		}

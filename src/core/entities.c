@@ -16,3 +16,11 @@ const struct entity *entity_by_plural(const char *plural)
 			return *e;
 	return NULL;
 }
+
+const struct entity *entity_by_name(const char *name)
+{
+	for (const struct entity *const *e = entities; name && *e; e++)
+		if (strcmp((*e)->name, name) == 0)
+			return *e;
+	return NULL;
+}

@@ -96,5 +96,6 @@ extern const struct entity entity_programme, entity_city, entity_cooperation;
 extern const struct entity entity_topic, entity_sdg, entity_urban_agenda;
 extern const struct entity *const entities[];          /* NULL-terminated */
 const struct entity *entity_by_plural(const char *plural);
+const struct entity *entity_by_name(const char *name);      /* "city" -> &entity_city */
 
 #endif

@@ -8,11 +8,16 @@ int api_item(struct req *r);          /* GET one record by {slug} */
 int api_index(struct req *r);         /* GET /api/v1: the collections */
 int api_health(struct req *r);        /* GET /healthz */
 int api_openapi(struct req *r);       /* GET /api/openapi.json */
+int api_create(struct req *r);        /* POST a record of the route's entity */
+int api_update(struct req *r);        /* PATCH fields of one record (If-Match) */
+int api_delete(struct req *r);        /* DELETE one record (If-Match) */
 
 int page_directory(struct req *r);    /* GET /: cooperations, filtered */
 int page_cities(struct req *r);       /* GET /cities */
 int page_city(struct req *r);         /* GET /cities/{slug} */
 int page_cooperation(struct req *r);  /* GET /cooperations/{slug} */
-int static_file(struct req *r);       /* GET /static/...: files compiled in */
+int static_file(struct req *r);
+int page_record_history(struct req *r);   /* GET /{kind}/{slug}/history: its audit entries */
+int page_admin_audit(struct req *r);      /* GET /admin/audit: the whole log, filtered */       /* GET /static/...: files compiled in */
 
 #endif

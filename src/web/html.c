@@ -90,6 +90,28 @@ static const struct { const char *section, *href, *label; } nav[] = {
 	{"api", "/api/v1", "Open data"},
 };
 
+/* Who is signed in, in the site header: a link to sign in for visitors; the login and
+ * role, and a sign-out button (a POST form carrying the session's CSRF token), for users.
+ * A visitor's header is the same for everyone, so public pages stay cacheable. */
+static void account_area(struct req *r, const char *section)
+{
+	struct buf *b = &r->body;
+	if (!r->user.id && section && strcmp(section, "login") == 0) {
+		html_printf(b, "<div class=\"account\"><a href=\"/login\" aria-current=\"page\">Sign in</a></div>\n");
+		return;
+	}
+	if (!r->user.id) {   /* back to this page afterwards */
+		html_printf(b, "<div class=\"account\"><a href=\"/login?next=%u\">Sign in</a></div>\n", r->path);
+		return;
+	}
+	html_printf(b, "<div class=\"account\"><span class=\"who\">%s <span class=\"role\">%s</span></span>",
+		    r->user.login, role_name(r->user.role));
+	if (r->auth == AUTH_SESSION)
+		html_printf(b, "<form method=\"post\" action=\"/logout\"><input type=\"hidden\" name=\"csrf\" value=\"%s\">"
+			    "<button type=\"submit\">Sign out</button></form>", r->session.csrf);
+	html_printf(b, "</div>\n");
+}
+
 /* The icon link stops browsers asking for /favicon.ico (a 404 on every first visit); the
  * CSP allows data: images. <main> takes tabindex="-1" so that the skip link moves keyboard
  * focus into it, not just the scroll position. */
@@ -109,7 +131,9 @@ void html_page_begin(struct req *r, const char *title, const char *section)
 		html_printf(b, "<li><a href=\"%s\"%R>%s</a></li>", nav[i].href,
 			    section && strcmp(section, nav[i].section) == 0 ? " aria-current=\"page\"" : "",
 			    nav[i].label);
-	html_printf(b, "</ul></nav>\n</div></header>\n<main id=\"main\" class=\"wrap\" tabindex=\"-1\">\n");
+	html_printf(b, "</ul></nav>\n");
+	account_area(r, section);
+	html_printf(b, "</div></header>\n<main id=\"main\" class=\"wrap\" tabindex=\"-1\">\n");
 }
 
 int html_page_end(struct req *r, int status)

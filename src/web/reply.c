@@ -17,6 +17,8 @@ const char *http_reason(int status)
 	switch (status) {
 	case 200: return "OK";
 	case 201: return "Created";
+	case 204: return "No Content";
+	case 303: return "See Other";
 	case 304: return "Not Modified";
 	case 400: return "Bad Request";
 	case 401: return "Unauthorized";
@@ -28,6 +30,7 @@ const char *http_reason(int status)
 	case 413: return "Content Too Large";
 	case 414: return "URI Too Long";
 	case 415: return "Unsupported Media Type";
+	case 428: return "Precondition Required";
 	case 422: return "Unprocessable Content";
 	case 429: return "Too Many Requests";
 	case 431: return "Request Header Fields Too Large";
@@ -50,15 +53,50 @@ int reply_body(struct req *r, int status, const char *content_type)
 	return r->status;
 }
 
+#define JSON_FLAGS (JSON_COMPACT | JSON_REAL_PRECISION(12))
+
 int reply_json(struct req *r, int status, json_t *doc)
 {
 	buf_reset(&r->body);
-	char *text = json_dumps(doc, JSON_COMPACT | JSON_REAL_PRECISION(12));
+	char *text = json_dumps(doc, JSON_FLAGS);
 	json_decref(doc);
 	buf_puts(&r->body, text);
 	buf_putc(&r->body, '\n');
 	free(text);
 	return reply_body(r, status, "application/json");
+}
+
+void reply_item_etag(json_t *rec, char out[40])
+{
+	struct buf b = BUF_INIT((size_t)1 << 26);
+	char *text = json_dumps(rec, JSON_FLAGS);
+	buf_puts(&b, text);
+	buf_putc(&b, '\n');
+	free(text);
+	http_etag(buf_str(&b), b.len, out);
+	buf_free(&b);
+}
+
+int http_etag_matches(const char *header, const char *etag)
+{
+	if (!header)
+		return 0;
+	const char *p = header;
+	while (*p) {
+		while (*p == ' ' || *p == ',')
+			p++;
+		if (*p == '*')
+			return 1;
+		if (strncmp(p, "W/", 2) == 0)
+			p += 2;
+		size_t n = strcspn(p, ",");
+		while (n > 0 && p[n - 1] == ' ')
+			n--;
+		if (n == strlen(etag) && strncmp(p, etag, n) == 0)
+			return 1;
+		p += strcspn(p, ",");
+	}
+	return 0;
 }
 
 /* Errors are JSON on API routes and on unknown /api/ addresses, HTML elsewhere. */
@@ -118,4 +156,13 @@ void http_etag(const char *body, size_t len, char out[40])
 	sodium_bin2hex(out + 1, 33, hash, sizeof hash);
 	out[33] = '"';
 	out[34] = '\0';
+}
+
+int reply_redirect(struct req *r, int status, const char *location)
+{
+	r->location = arena_strdup(&r->arena, location);
+	r->no_etag = 1;
+	html_page_begin(r, "Redirecting", NULL);
+	html_printf(&r->body, "<p>Continue to <a href=\"%s\">%s</a>.</p>\n", location, location);
+	return html_page_end(r, status);
 }

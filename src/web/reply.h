@@ -22,5 +22,12 @@ int reply_store_error(struct req *r, int store_rc);           /* 503 or 500 */
 const char *http_reason(int status);
 /* The entity tag of a body: a quoted hash of its bytes. */
 void http_etag(const char *body, size_t len, char out[40]);
+/* The ETag GET gives for a record (the hash of its JSON as reply_json writes it). */
+void reply_item_etag(json_t *rec, char out[40]);
+/* Whether an If-Match / If-None-Match header names etag ("*", lists, weak tags). */
+int http_etag_matches(const char *header, const char *etag);
+/* Answers status (303 after a form, 302...) with Location: location (copied; a path on
+ * this server, e.g. from auth_local_target()) and a page linking there. */
+int reply_redirect(struct req *r, int status, const char *location);
 
 #endif

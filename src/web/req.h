@@ -3,11 +3,14 @@
  * per-request is global).
  *
  * The server fills the request half before the handler runs: method, path, the route
- * matched, the {slug} captured, the validated query, a database connection inside a read
- * transaction. The handler fills the response half through reply.h. Everything is freed
- * in one place, the server's request-completed callback. */
+ * matched, the {slug} captured, the validated query, the body (raw, and decoded when it is
+ * a form), who is asking (user, auth, session: web/auth.c), and a database connection
+ * inside the transaction the route asked for. The handler fills the response half through
+ * reply.h. Everything is freed in one place, the server's request-completed callback. */
 #ifndef C2C_REQ_H
 #define C2C_REQ_H
+#include "core/account.h"
+#include "store/accounts.h"
 #include "store/store.h"
 #include "util/arena.h"
 #include "util/buf.h"
@@ -16,12 +19,21 @@
 
 #define REQ_ARGS_MAX 32
 #define REQ_BODY_MAX_DEFAULT (64 * 1024)
+#define REQ_FORM_MAX 64               /* fields of a form body */
+#define REQ_HEADERS_OUT_MAX 8         /* headers a handler may add (Set-Cookie, Retry-After...) */
 
 struct route;
 struct server;
 
 struct req_arg {
 	const char *name, *value;
+};
+
+/* How the request's user was recognised. */
+enum req_auth {
+	AUTH_NONE = 0,                /* a visitor */
+	AUTH_SESSION,                 /* the session cookie: state changes need the CSRF token */
+	AUTH_BEARER,                  /* an API token (Authorization: Bearer): no CSRF token needed */
 };
 
 struct req {
@@ -35,6 +47,15 @@ struct req {
 	struct req_arg args[REQ_ARGS_MAX];
 	int nargs;
 	struct list_query list;       /* for list routes: validated filters, limit, cursor */
+	struct user user;             /* who is asking; role ROLE_ANONYMOUS and id 0 for visitors */
+	enum req_auth auth;           /* how user was recognised */
+	struct session session;       /* the sign-in session (id 0 for visitors and bearer tokens) */
+	const char *body_in;          /* the request body, NUL-terminated (at most route->body_max) */
+	size_t body_in_len;
+	struct req_arg form[REQ_FORM_MAX];   /* a form body (x-www-form-urlencoded), decoded, in order */
+	int nform;
+	char client[48];              /* the client's IP address: throttling, the access log */
+	struct buf upload;            /* receives the body; body_in points into it */
 	struct db *db;                /* for handlers that need the database */
 	struct arena arena;           /* per-request memory, freed when the request completes */
 	uint64_t started_ns;
@@ -46,11 +67,21 @@ struct req {
 	int no_etag;                  /* set for responses that must not be cached */
 	char etag[40];                /* when already known (cache hit, static file); else computed */
 	const char *allow;            /* for 405 */
+	const char *location;         /* Location header (201, redirects) */
+	int no_store;                 /* Cache-Control: no-store, never in the response cache */
+	struct req_arg headers_out[REQ_HEADERS_OUT_MAX];   /* more headers, added by req_add_header */
+	int nheaders_out;
 	size_t body_bytes;            /* sent, for the access log */
 	size_t upload_bytes;          /* request body received */
 };
 
 const char *req_arg(const struct req *r, const char *name);   /* NULL when absent */
 const char *req_header(const struct req *r, const char *name);
+const char *req_form(const struct req *r, const char *name);  /* the first field so named, or NULL */
+const char *req_cookie(const struct req *r, const char *name);
+/* Adds a response header (a Set-Cookie may be added several times). Both strings are
+ * copied into the request's arena, the value without CR or LF; past REQ_HEADERS_OUT_MAX
+ * headers, more are dropped and logged. */
+void req_add_header(struct req *r, const char *name, const char *value);
 
 #endif

@@ -4,6 +4,7 @@
 #include "core/country.h"
 #include "core/record.h"
 #include "web/reply.h"
+#include "util/buf.h"
 #include "util/str.h"
 
 #include <string.h>
@@ -29,6 +30,21 @@ static int pattern_match(const char *pattern, const char *path, struct req *r)
 	return *pattern == '\0' && *path == '\0';
 }
 
+/* "GET, HEAD, POST": the methods of the routes whose pattern matches the path. */
+static const char *allowed(struct req *r)
+{
+	struct buf b = BUF_INIT(256);
+	for (const struct route *rt = routes; rt->method; rt++) {
+		if (!pattern_match(rt->pattern, r->path, r) || strstr(buf_str(&b), rt->method))
+			continue;
+		buf_printf(&b, "%s%s%s", b.len ? ", " : "", rt->method, strcmp(rt->method, "GET") == 0 ? ", HEAD" : "");
+	}
+	const char *allow = arena_strdup(&r->arena, buf_str(&b));
+	buf_free(&b);
+	r->slug = NULL;
+	return allow ? allow : "GET, HEAD";
+}
+
 int route_match(struct req *r)
 {
 	const char *method = strcmp(r->method, "HEAD") == 0 ? "GET" : r->method;
@@ -45,7 +61,7 @@ int route_match(struct req *r)
 	}
 	r->slug = NULL;
 	if (path_known) {
-		r->allow = "GET, HEAD";
+		r->allow = allowed(r);
 		return 405;
 	}
 	return 404;

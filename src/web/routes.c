@@ -1,12 +1,15 @@
 /* routes.c: the route table: every address c2c answers, what it needs, what it accepts.
  * The dispatcher (server.c, router.c) enforces the flags before a handler runs. */
 #include "web/api.h"
+#include "web/auth.h"
 #include "web/route.h"
 
 #define API_LIST (ROUTE_API | ROUTE_LIST | ROUTE_DB | ROUTE_CACHE)
 #define API_ITEM (ROUTE_API | ROUTE_DB | ROUTE_CACHE)
 #define PAGE_LIST (ROUTE_LIST | ROUTE_DB | ROUTE_CACHE)
 #define PAGE_ITEM (ROUTE_DB | ROUTE_CACHE)
+/* Signing in: no transaction around the handler, which records failures that must stay. */
+#define SIGN_IN (ROUTE_DB | ROUTE_NO_TX | ROUTE_NO_STORE)
 
 const struct route routes[] = {
 	{"GET", "/", page_directory, &entity_cooperation, PERM_PUBLIC, PAGE_LIST, 0, "Directory of cooperations"},
@@ -14,6 +17,9 @@ const struct route routes[] = {
 	{"GET", "/cities/{slug}", page_city, &entity_city, PERM_PUBLIC, PAGE_ITEM, 0, "A city's profile"},
 	{"GET", "/cooperations/{slug}", page_cooperation, &entity_cooperation, PERM_PUBLIC, PAGE_ITEM, 0, "A pairing or cluster"},
 	{"GET", "/static/c2c.css", static_file, NULL, PERM_PUBLIC, 0, 0, "The stylesheet"},
+	{"GET", "/login", page_login, NULL, PERM_PUBLIC, ROUTE_ANY_QUERY | ROUTE_NO_STORE, 0, "The sign-in form"},
+	{"POST", "/login", page_login_submit, NULL, PERM_PUBLIC, SIGN_IN, 4096, "Sign in"},
+	{"POST", "/logout", page_logout, NULL, PERM_PUBLIC, SIGN_IN | ROUTE_CSRF, 1024, "Sign out"},
 
 	{"GET", "/healthz", api_health, NULL, PERM_PUBLIC, ROUTE_API | ROUTE_DB, 0, "Health check"},
 	{"GET", "/api/v1", api_index, NULL, PERM_PUBLIC, ROUTE_API, 0, "The API's collections"},

@@ -2,6 +2,7 @@
 #ifndef C2C_SERVER_H
 #define C2C_SERVER_H
 #include "store/store.h"
+#include "web/auth.h"
 
 #include <stdint.h>
 
@@ -12,6 +13,7 @@ struct server_config {
 	int threads;               /* serving threads, and database connections */
 	struct store *store;
 	int quiet;                 /* no access log */
+	struct auth_config auth;   /* sessions and cookies; zero idle/max: the defaults */
 };
 
 /* Starts serving in background threads; returns NULL with a sentence in err. */
@@ -19,5 +21,6 @@ struct server *server_start(const struct server_config *cfg, char *err, size_t e
 uint16_t server_port(struct server *srv);
 void server_stop(struct server *srv);           /* finishes requests under way, then frees */
 struct store *server_store(struct server *srv);
+const struct auth_config *server_auth_config(const struct server *srv);
 
 #endif

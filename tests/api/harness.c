@@ -455,9 +455,16 @@ static int port_of(const char *line)
 
 int h_env_serve_start(struct h_env *env)
 {
+	return h_env_serve_start_with(env, NULL);
+}
+
+int h_env_serve_start_with(struct h_env *env, const char *const *extra)
+{
 	char out[H_PATH_MAX], err[H_PATH_MAX];
-	char *argv[] = {(char *)h_bin(), "serve", "--db", env->db, "--listen", "127.0.0.1:0",
-			"--threads", "2", "--quiet", NULL};
+	char *argv[32] = {(char *)h_bin(), "serve", "--db", env->db, "--listen", "127.0.0.1:0",
+			  "--threads", "2", "--quiet", NULL};
+	for (int n = 9; extra && *extra && n < 31; extra++)
+		argv[n++] = (char *)*extra;
 	h_env_path(env, "serve.out", out);
 	h_env_path(env, "serve.err", err);
 	if (spawn(env->dir, argv, out, err, &env->pid)) {
@@ -470,6 +477,11 @@ int h_env_serve_start(struct h_env *env)
 int h_env_serve(struct h_env *env)
 {
 	return h_env_serve_start(env) ? -1 : h_env_serve_ready(env);
+}
+
+int h_env_serve_with(struct h_env *env, const char *const *extra)
+{
+	return h_env_serve_start_with(env, extra) ? -1 : h_env_serve_ready(env);
 }
 
 int h_env_alive(const struct h_env *env)

@@ -81,6 +81,10 @@ int h_env_serve(struct h_env *env);
 /* The same in two steps, so that several servers can start together: h_env_serve_start
  * spawns the server, h_env_serve_ready waits for its port (and cleans up on failure). */
 int h_env_serve_start(struct h_env *env);
+/* The same with more arguments for `c2c serve` (a NULL-terminated list, at most 20), e.g.
+ * {"--session-idle", "2", NULL}. */
+int h_env_serve_with(struct h_env *env, const char *const *extra);
+int h_env_serve_start_with(struct h_env *env, const char *const *extra);
 int h_env_serve_ready(struct h_env *env);
 /* 1 while the server process runs (it has not exited), else 0. */
 int h_env_alive(const struct h_env *env);

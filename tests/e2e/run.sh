@@ -40,6 +40,9 @@ trap 'exit 143' TERM
 	echo "run.sh: c2c init failed" >&2
 	exit 2
 }
+# init --demo made the account admin and printed its password once: the sign-in tests use it.
+C2C_ADMIN_PASSWORD=$(sed -n 's/.* with the password \([^ ]*\)$/\1/p' "$tmp/init.log")
+export C2C_ADMIN_PASSWORD
 
 mkfifo "$tmp/out"
 "$bin" serve --db "$tmp/e2e.db" --listen 127.0.0.1:0 --quiet >"$tmp/out" 2>"$tmp/server.log" &
