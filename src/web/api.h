@@ -17,6 +17,8 @@ int page_cities(struct req *r);       /* GET /cities */
 int page_city(struct req *r);         /* GET /cities/{slug} */
 int page_cooperation(struct req *r);  /* GET /cooperations/{slug} */
 int static_file(struct req *r);
+int page_edit_form(struct req *r);        /* GET /{kind}/{slug}/edit and /{kind}/new */
+int page_edit_submit(struct req *r);      /* POST the same: validate, check, save, redirect */
 int page_record_history(struct req *r);   /* GET /{kind}/{slug}/history: its audit entries */
 int page_admin_audit(struct req *r);      /* GET /admin/audit: the whole log, filtered */       /* GET /static/...: files compiled in */
 

@@ -244,7 +244,7 @@ static int row_path(const char *name, const char *list, size_t *row, const char 
 	return 0;
 }
 
-static json_t *object_rows(const struct field *f, const struct form_pair *pairs, size_t n)
+static json_t *object_rows(const struct field *f, const struct req_arg *pairs, size_t n)
 {
 	json_t *rows = json_array();
 	for (size_t i = 0; i < n; i++) {
@@ -273,7 +273,7 @@ static json_t *object_rows(const struct field *f, const struct form_pair *pairs,
 	return kept;
 }
 
-static json_t *scalar_list(const struct field *f, const struct form_pair *pairs, size_t n)
+static json_t *scalar_list(const struct field *f, const struct req_arg *pairs, size_t n)
 {
 	const struct field *item = &f->sub->fields[0];
 	json_t *list = json_array();
@@ -296,7 +296,7 @@ static json_t *scalar_list(const struct field *f, const struct form_pair *pairs,
 	return list;
 }
 
-json_t *form_to_json(const struct entity *e, const struct form_pair *pairs, size_t n)
+json_t *form_to_json(const struct entity *e, const struct req_arg *pairs, size_t n)
 {
 	json_t *rec = json_object();
 	for (size_t i = 0; i < e->nfields; i++) {

@@ -17,14 +17,10 @@
 
 #define FORM_EXTRA_ROWS 3   /* empty rows offered under a list of objects */
 
-struct form_pair {
-	const char *name, *value;
-};
-
 /* Controls for the fields of e filled from rec; the key field is read-only when editing. */
 void form_fields(struct req *r, const struct entity *e, const json_t *rec, const struct errors *errs,
 		 int editing);
 /* A new record (caller decrefs) from submitted pairs; names not of e are ignored. */
-json_t *form_to_json(const struct entity *e, const struct form_pair *pairs, size_t n);
+json_t *form_to_json(const struct entity *e, const struct req_arg *pairs, size_t n);
 
 #endif

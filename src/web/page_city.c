@@ -87,6 +87,7 @@ int page_city(struct req *r)
 		    "<span aria-hidden=\"true\">›</span> <span aria-current=\"page\">%s</span></nav>\n",
 		    record_str(city, "name"));
 	html_printf(b, "<h1>%s</h1>\n", record_str(city, "name"));
+	page_record_actions(r, &entity_city, city);
 	subtitle(b, city);
 	page_city_facts(b, city);
 	if (record_str(city, "description")) {

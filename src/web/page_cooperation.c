@@ -138,6 +138,7 @@ int page_cooperation(struct req *r)
 	html_printf(b, "<nav class=\"breadcrumb\" aria-label=\"Breadcrumb\"><a href=\"/\">Cooperations</a> "
 		    "<span aria-hidden=\"true\">›</span> <span aria-current=\"page\">%s</span></nav>\n"
 		    "<h1>%s</h1>\n", record_str(coop, "name"), record_str(coop, "name"));
+	page_record_actions(r, &entity_cooperation, coop);
 	glance(r, coop);
 	const char *status = record_str(coop, "status");
 	if (status && strcmp(status, "ended") == 0 && record_str(coop, "end_reason"))

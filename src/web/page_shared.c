@@ -162,3 +162,17 @@ int page_query(struct buf *b, const struct req *r, const char *skip)
 	}
 	return n;
 }
+
+void page_record_actions(struct req *r, const struct entity *e, const json_t *rec)
+{
+	if (!r->user.id)
+		return;   /* visitors see the public page only (and it stays cacheable) */
+	struct buf *b = &r->body;
+	const char *slug = record_str(rec, e->key);
+	html_printf(b, "<p class=\"record-actions\">");
+	if (permission_allows(&r->user, ACT_UPDATE, e, rec))
+		html_printf(b, "<a class=\"button\" href=\"/%s/%u/edit\">Edit this %s</a> ", e->plural, slug, e->name);
+	if (permission_allows(&r->user, ACT_READ_INTERNAL, e, rec))
+		html_printf(b, "<a href=\"/%s/%u/history\">History of changes</a>", e->plural, slug);
+	html_printf(b, "</p>\n");
+}

@@ -28,4 +28,7 @@ void page_capitalized(struct buf *b, const char *s);   /* "Pairing" from "pairin
  * Returns how many were written. */
 int page_query(struct buf *b, const struct req *r, const char *skip);
 
+/* For signed-in users: links to edit the record (when theirs) and to its history. */
+void page_record_actions(struct req *r, const struct entity *e, const json_t *rec);
+
 #endif

@@ -19,7 +19,7 @@
 
 #define REQ_ARGS_MAX 32
 #define REQ_BODY_MAX_DEFAULT (64 * 1024)
-#define REQ_FORM_MAX 64               /* fields of a form body */
+#define REQ_FORM_MAX 2048             /* fields of a form body (an edit form has many rows) */
 #define REQ_HEADERS_OUT_MAX 8         /* headers a handler may add (Set-Cookie, Retry-After...) */
 
 struct route;
@@ -52,7 +52,7 @@ struct req {
 	struct session session;       /* the sign-in session (id 0 for visitors and bearer tokens) */
 	const char *body_in;          /* the request body, NUL-terminated (at most route->body_max) */
 	size_t body_in_len;
-	struct req_arg form[REQ_FORM_MAX];   /* a form body (x-www-form-urlencoded), decoded, in order */
+	struct req_arg *form;         /* a form body (x-www-form-urlencoded), decoded, in order; in the arena */
 	int nform;
 	char client[48];              /* the client's IP address: throttling, the access log */
 	struct buf upload;            /* receives the body; body_in points into it */

@@ -284,8 +284,12 @@ static int take_body(struct req *r)
 	r->body_in = buf_str(&r->upload);
 	r->body_in_len = r->upload.len;
 	char err[160];
-	if (is_form(req_header(r, "Content-Type")) &&
-	    urlencoded_parse(&r->arena, r->body_in, r->body_in_len, r->form, REQ_FORM_MAX, &r->nform, err, sizeof err)) {
+	if (!is_form(req_header(r, "Content-Type")))
+		return 0;
+	r->form = arena_alloc(&r->arena, REQ_FORM_MAX * sizeof *r->form);
+	if (!r->form)
+		return reply_error(r, 413, "body_too_large", NULL, "the form is too large");
+	if (urlencoded_parse(&r->arena, r->body_in, r->body_in_len, r->form, REQ_FORM_MAX, &r->nform, err, sizeof err)) {
 		r->nform = 0;
 		return reply_error(r, 400, "invalid_form", NULL, "%s", err);
 	}

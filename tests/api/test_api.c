@@ -40,6 +40,8 @@ static struct route_info routes[64];   /* the GET routes */
 static int nroutes;
 static struct route_info writes[64];   /* routes of other methods */
 static int nwrites;
+static struct route_info private_routes[64];   /* GET routes that need an account */
+static int nprivate;
 
 /* Reads the table's lines ({"METHOD", "PATTERN", handler, ..., FLAGS, ...}). */
 static int load_routes(void)
@@ -56,10 +58,14 @@ static int load_routes(void)
 			continue;
 		r.api = strstr(line, "ROUTE_API") || strstr(line, "API_LIST") || strstr(line, "API_ITEM");
 		r.no_store = strstr(line, "ROUTE_NO_STORE") != NULL;
-		if (strcmp(r.method, "GET") == 0)
+		if (strcmp(r.method, "GET") == 0 && !strstr(line, "PERM_PUBLIC")) {
+			if (nprivate < 64)
+				private_routes[nprivate++] = r;   /* for signed-in users: tested below */
+		} else if (strcmp(r.method, "GET") == 0) {
 			routes[nroutes++] = r;
-		else
+		} else {
 			writes[nwrites++] = r;
+		}
 	}
 	fclose(f);
 	return nroutes >= 10 ? 0 : -1;
@@ -266,6 +272,35 @@ static void test_every_route_answers(void **state)
 		h_resp_free(&r);
 		if (h_request(&demo, &r, "HEAD", path, NULL, NULL) || r.status != 200 || r.len)
 			fail_msg("HEAD %s: status %ld, %zu bytes", path, r.status, r.len);
+		h_resp_free(&r);
+		free(path);
+	}
+}
+
+/* A visitor asking for a page that needs an account is sent to sign in, and nothing of
+ * the page is shown; the answer is never cached. */
+static void test_private_routes_need_sign_in(void **state)
+{
+	(void)state;
+	assert_true(nprivate > 0);
+	for (int i = 0; i < nprivate; i++) {
+		char *path = h_strf("%s", private_routes[i].pattern);
+		char *slot = strstr(path, "{slug}");
+		if (slot) {
+			char *fixed = h_strf("%.*snice%s", (int)(slot - path), path, slot + 6);
+			free(path);
+			path = fixed;
+		}
+		struct h_resp r;
+		if (h_request(&demo, &r, "GET", path, NULL, NULL))
+			fail_msg("GET %s: no answer", path);
+		if (r.status != 303 && r.status != 401)
+			fail_msg("GET %s as a visitor: status %ld, expected 303 to /login or 401", path, r.status);
+		if (r.status == 303 && (!h_header(&r, "Location") || strncmp(h_header(&r, "Location"), "/login", 6)))
+			fail_msg("GET %s as a visitor: redirected to %s", path, h_header(&r, "Location"));
+		if (r.body && strstr(r.body, "Métropole"))
+			fail_msg("GET %s as a visitor: the answer shows the record", path);
+		h_expect_security_headers(&r, path);
 		h_resp_free(&r);
 		free(path);
 	}
@@ -922,8 +957,8 @@ static void test_request_body(void **state)
 	expect_type(&r, "GET / with a body", "text/html");
 	h_resp_free(&r);
 	h_request(&demo, &r, "POST", "/api/v1/cities", NULL, "{\"name\":\"x\"}");
-	if (r.status != 405 && r.status != 413)
-		fail_msg("POST /api/v1/cities with a body: status %ld", r.status);
+	if (r.status != 401)   /* a write route: a visitor must sign in first */
+		fail_msg("POST /api/v1/cities with a body, not signed in: status %ld", r.status);
 	h_expect_error(&r, "POST /api/v1/cities with a body", r.status, NULL, NULL);
 	h_resp_free(&r);
 	h_get(&demo, &r, "/api/v1/cities/nice", 200);   /* nothing was created or broken */
@@ -1852,6 +1887,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_healthz),
 		cmocka_unit_test(test_every_route_answers),
+		cmocka_unit_test(test_private_routes_need_sign_in),
 		cmocka_unit_test(test_api_index),
 		cmocka_unit_test(test_openapi),
 		cmocka_unit_test(test_list_shape),

@@ -1,0 +1,173 @@
+/* page_edit.c: editing records in the browser: /{kind}/{slug}/edit and /{kind}/new, for
+ * every kind of record, with the form generated from its descriptor (form.c).
+ *
+ * GET shows the form; POST validates, checks that the record is the user's, that nobody
+ * saved a newer version meanwhile, stores it and redirects to the record's page. On an
+ * error the form comes back with the user's input kept and each error beside its field;
+ * on a conflict it shows what the other person saved beside what the user typed, and
+ * keeps the user's version in the form, so nothing is lost either way. The dispatcher
+ * has checked the sign-in, the role and the CSRF token; POST runs in a write transaction
+ * that is committed only on success. */
+#include "core/record.h"
+#include "web/api.h"
+#include "web/form.h"
+#include "web/html.h"
+#include "web/reply.h"
+#include "web/route.h"
+
+#include <string.h>
+
+static const char *kind_label(const struct entity *e)
+{
+	return e->name;
+}
+
+/* The conflict panel: each field whose stored value differs from what the user sent. */
+static void conflict_panel(struct buf *b, const struct entity *e, json_t *theirs, json_t *mine)
+{
+	html_printf(b, "<div class=\"conflict\" role=\"alert\"><h2>Someone saved this %s while you were editing</h2>"
+		    "<p>Your changes are not saved yet. Compare the two versions below; the form keeps "
+		    "<strong>your</strong> version. Save again to replace theirs, or adjust first.</p>"
+		    "<table class=\"changes\"><thead><tr><th scope=\"col\">Field</th><th scope=\"col\">Saved by the other person</th>"
+		    "<th scope=\"col\">Yours</th></tr></thead><tbody>", kind_label(e));
+	for (size_t i = 0; i < e->nfields; i++) {
+		const char *name = e->fields[i].name;
+		json_t *a = json_object_get(theirs, name), *m = json_object_get(mine, name);
+		if (json_equal(a ? a : json_null(), m ? m : json_null()))
+			continue;
+		char *ta = json_dumps(a ? a : json_null(), JSON_ENCODE_ANY), *tm = json_dumps(m ? m : json_null(), JSON_ENCODE_ANY);
+		html_printf(b, "<tr><th scope=\"row\">%s</th><td>%s</td><td>%s</td></tr>", e->fields[i].label, ta, tm);
+		free(ta);
+		free(tm);
+	}
+	html_printf(b, "</tbody></table></div>\n");
+}
+
+/* The whole page: heading, errors, conflict, the form. */
+static int edit_page(struct req *r, const json_t *values, const struct errors *errs, const char *etag,
+		     json_t *theirs, int status)
+{
+	const struct entity *e = r->route->entity;
+	char title[300];
+	const char *name = values ? record_str(values, "name") : NULL;
+	if (r->slug)
+		snprintf(title, sizeof title, "Edit %s", name ? name : r->slug);
+	else
+		snprintf(title, sizeof title, "New %s", kind_label(e));
+	html_page_begin(r, title, e->plural);
+	struct buf *b = &r->body;
+	html_printf(b, "<h1>%s</h1>\n", title);
+	if (errs && errs->n) {
+		html_printf(b, "<div class=\"error-summary\" role=\"alert\"><h2>The %s was not saved</h2><ul>", kind_label(e));
+		for (int i = 0; i < errs->n; i++)
+			html_printf(b, "<li>%s</li>", errs->e[i].message);
+		html_printf(b, "</ul></div>\n");
+	}
+	if (theirs)
+		conflict_panel(b, e, theirs, (json_t *)values);
+	if (r->slug)
+		html_printf(b, "<form class=\"edit\" method=\"post\" action=\"/%s/%u/edit\">", e->plural, r->slug);
+	else
+		html_printf(b, "<form class=\"edit\" method=\"post\" action=\"/%s/new\">", e->plural);
+	html_printf(b, "<input type=\"hidden\" name=\"csrf\" value=\"%s\">", r->session.csrf);
+	if (etag)
+		html_printf(b, "<input type=\"hidden\" name=\"etag\" value=\"%s\">", etag);
+	form_fields(r, e, values, errs, r->slug != NULL);
+	html_printf(b, "<div class=\"actions\"><button type=\"submit\">Save</button> ");
+	if (r->slug)
+		html_printf(b, "<a href=\"/%s/%u\">Cancel</a>", e->plural, r->slug);
+	else
+		html_printf(b, "<a href=\"/%s\">Cancel</a>", strcmp(e->plural, "cooperations") == 0 ? "" : e->plural);
+	html_printf(b, "</div></form>\n");
+	r->no_etag = 1;
+	return html_page_end(r, status);
+}
+
+int page_edit_form(struct req *r)
+{
+	const struct entity *e = r->route->entity;
+	if (!r->slug)
+		return edit_page(r, NULL, NULL, NULL, NULL, 200);
+	json_t *rec;
+	int rc = store_get(r->db, e, r->slug, &rec);
+	if (rc == STORE_NOT_FOUND)
+		return reply_error(r, 404, "not_found", NULL, "there is no %s %s", e->name, r->slug);
+	if (rc)
+		return reply_store_error(r, rc);
+	if (!permission_allows(&r->user, ACT_UPDATE, e, rec)) {
+		json_decref(rec);
+		return reply_error(r, 403, "forbidden", NULL, "your account may not change this %s", e->name);
+	}
+	char etag[40];
+	reply_item_etag(rec, etag);
+	int status = edit_page(r, rec, NULL, etag, NULL, 200);
+	json_decref(rec);
+	return status;
+}
+
+/* Checks and stores the submitted record; returns the status of the answer made. */
+static int save(struct req *r, json_t *submitted, json_t *old, const char *sent_etag)
+{
+	const struct entity *e = r->route->entity;
+	struct errors errs;
+	errors_init(&errs);
+	if (old) {   /* the key cannot change through the form */
+		json_object_set(submitted, e->key, json_object_get(old, e->key));
+		char etag[40];
+		reply_item_etag(old, etag);
+		if (!sent_etag || strcmp(sent_etag, etag) != 0)
+			return edit_page(r, submitted, NULL, etag, old, 409);
+	}
+	json_t *rec;
+	if (record_validate(e, submitted, &rec, &errs))
+		return edit_page(r, submitted, &errs, sent_etag, NULL, 422);
+	enum action action = old ? ACT_UPDATE : ACT_CREATE;
+	if (!permission_allows(&r->user, action, e, rec)) {
+		json_decref(rec);
+		errors_add(&errs, "", "forbidden", "your account may not save this %s: it must stay one of your cities' records", e->name);
+		return edit_page(r, submitted, &errs, sent_etag, NULL, 403);
+	}
+	json_t *existing = NULL;
+	if (!old && store_get(r->db, e, record_str(rec, e->key), &existing) == STORE_OK) {
+		json_decref(existing);
+		json_decref(rec);
+		errors_add(&errs, e->key, "exists", "a %s with %s %s exists already", e->name, e->key, record_str(submitted, e->key) ? record_str(submitted, e->key) : "");
+		return edit_page(r, submitted, &errs, sent_etag, NULL, 409);
+	}
+	enum put_outcome outcome;
+	int rc = store_put(r->db, e, rec, &outcome, &errs);
+	char location[200];
+	snprintf(location, sizeof location, "/%s/%s", e->plural, record_str(rec, e->key));
+	json_decref(rec);
+	if (rc == STORE_INVALID)
+		return edit_page(r, submitted, &errs, sent_etag, NULL, 422);
+	if (rc)
+		return reply_store_error(r, rc);
+	r->location = arena_strdup(&r->arena, location);
+	r->no_etag = 1;
+	buf_reset(&r->body);
+	return reply_body(r, 303, "text/plain; charset=utf-8");
+}
+
+int page_edit_submit(struct req *r)
+{
+	const struct entity *e = r->route->entity;
+	const char *etag = req_form(r, "etag");
+	json_t *submitted = form_to_json(e, r->form, (size_t)r->nform), *old = NULL;
+	if (r->slug) {
+		int rc = store_get(r->db, e, r->slug, &old);
+		if (rc == STORE_NOT_FOUND) {
+			json_decref(submitted);
+			return reply_error(r, 404, "not_found", NULL, "there is no %s %s", e->name, r->slug);
+		}
+		if (rc || !permission_allows(&r->user, ACT_UPDATE, e, old)) {
+			json_decref(submitted);
+			json_decref(old);
+			return rc ? reply_store_error(r, rc) : reply_error(r, 403, "forbidden", NULL, "your account may not change this %s", e->name);
+		}
+	}
+	int status = save(r, submitted, old, etag);
+	json_decref(submitted);
+	json_decref(old);
+	return status;
+}
