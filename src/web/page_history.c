@@ -12,8 +12,8 @@
 /* One field's change: "540 000 → 1", as JSON text of each side. */
 static void change_row(struct buf *b, const char *field, json_t *c)
 {
-	char *before = json_object_get(c, "before") ? json_dumps(json_object_get(c, "before"), JSON_ENCODE_ANY) : NULL;
-	char *after = json_object_get(c, "after") ? json_dumps(json_object_get(c, "after"), JSON_ENCODE_ANY) : NULL;
+	char *before = json_object_get(c, "before") ? json_dumps(json_object_get(c, "before"), JSON_ENCODE_ANY | JSON_REAL_PRECISION(12)) : NULL;
+	char *after = json_object_get(c, "after") ? json_dumps(json_object_get(c, "after"), JSON_ENCODE_ANY | JSON_REAL_PRECISION(12)) : NULL;
 	html_printf(b, "<tr><th scope=\"row\">%s</th><td class=\"before\">%s</td><td class=\"after\">%s</td></tr>",
 		    field, before ? before : "", after ? after : "");
 	free(before);
