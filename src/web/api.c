@@ -20,13 +20,8 @@ int api_list(struct req *r)
 
 int api_item(struct req *r)
 {
-	json_t *rec;
-	int rc = store_get(r->db, r->route->entity, r->slug, &rec);
-	if (rc == STORE_NOT_FOUND)
-		return reply_error(r, 404, "not_found", NULL, "there is no %s %s", r->route->entity->name, r->slug);
-	if (rc)
-		return reply_store_error(r, rc);
-	return reply_json(r, 200, rec);
+	json_t *rec = reply_route_record(r);
+	return rec ? reply_json(r, 200, rec) : r->status;
 }
 
 int api_index(struct req *r)

@@ -108,16 +108,9 @@ static json_t *current_record(struct req *r, enum action action, const char *ver
 		reply_error(r, 428, "precondition_required", NULL, "%s", ETAG_HINT);
 		return NULL;
 	}
-	json_t *old;
-	int rc = store_get(r->db, r->route->entity, r->slug, &old);
-	if (rc == STORE_NOT_FOUND) {
-		reply_error(r, 404, "not_found", NULL, "there is no %s %s", r->route->entity->name, r->slug);
+	json_t *old = reply_route_record(r);
+	if (!old)
 		return NULL;
-	}
-	if (rc) {
-		reply_store_error(r, rc);
-		return NULL;
-	}
 	if (!permission_allows(&r->user, action, r->route->entity, old)) {
 		json_decref(old);
 		forbidden(r, verb);

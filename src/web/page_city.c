@@ -75,12 +75,9 @@ static void cooperations_of(struct req *r, const char *slug)
 
 int page_city(struct req *r)
 {
-	json_t *city;
-	int rc = store_get(r->db, &entity_city, r->slug, &city);
-	if (rc == STORE_NOT_FOUND)
-		return reply_error(r, 404, "not_found", NULL, "there is no city %s", r->slug);
-	if (rc)
-		return reply_store_error(r, rc);
+	json_t *city = reply_route_record(r);
+	if (!city)
+		return r->status;
 	html_page_begin(r, record_str(city, "name"), "cities");
 	struct buf *b = &r->body;
 	html_printf(b, "<nav class=\"breadcrumb\" aria-label=\"Breadcrumb\"><a href=\"/cities\">Cities</a> "

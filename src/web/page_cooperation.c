@@ -127,12 +127,9 @@ static void glance(struct req *r, json_t *coop)
 
 int page_cooperation(struct req *r)
 {
-	json_t *coop;
-	int rc = store_get(r->db, &entity_cooperation, r->slug, &coop);
-	if (rc == STORE_NOT_FOUND)
-		return reply_error(r, 404, "not_found", NULL, "there is no cooperation %s", r->slug);
-	if (rc)
-		return reply_store_error(r, rc);
+	json_t *coop = reply_route_record(r);
+	if (!coop)
+		return r->status;
 	html_page_begin(r, record_str(coop, "name"), "cooperations");
 	struct buf *b = &r->body;
 	html_printf(b, "<nav class=\"breadcrumb\" aria-label=\"Breadcrumb\"><a href=\"/\">Cooperations</a> "

@@ -88,12 +88,9 @@ int page_edit_form(struct req *r)
 	const struct entity *e = r->route->entity;
 	if (!r->slug)
 		return edit_page(r, NULL, NULL, NULL, NULL, 200);
-	json_t *rec;
-	int rc = store_get(r->db, e, r->slug, &rec);
-	if (rc == STORE_NOT_FOUND)
-		return reply_error(r, 404, "not_found", NULL, "there is no %s %s", e->name, r->slug);
-	if (rc)
-		return reply_store_error(r, rc);
+	json_t *rec = reply_route_record(r);
+	if (!rec)
+		return r->status;
 	if (!permission_allows(&r->user, ACT_UPDATE, e, rec)) {
 		json_decref(rec);
 		return reply_error(r, 403, "forbidden", NULL, "your account may not change this %s", e->name);
@@ -152,21 +149,17 @@ static int save(struct req *r, json_t *submitted, json_t *old, const char *sent_
 int page_edit_submit(struct req *r)
 {
 	const struct entity *e = r->route->entity;
-	const char *etag = req_form(r, "etag");
-	json_t *submitted = form_to_json(e, r->form, (size_t)r->nform), *old = NULL;
+	json_t *old = NULL;
 	if (r->slug) {
-		int rc = store_get(r->db, e, r->slug, &old);
-		if (rc == STORE_NOT_FOUND) {
-			json_decref(submitted);
-			return reply_error(r, 404, "not_found", NULL, "there is no %s %s", e->name, r->slug);
-		}
-		if (rc || !permission_allows(&r->user, ACT_UPDATE, e, old)) {
-			json_decref(submitted);
+		if (!(old = reply_route_record(r)))
+			return r->status;
+		if (!permission_allows(&r->user, ACT_UPDATE, e, old)) {
 			json_decref(old);
-			return rc ? reply_store_error(r, rc) : reply_error(r, 403, "forbidden", NULL, "your account may not change this %s", e->name);
+			return reply_error(r, 403, "forbidden", NULL, "your account may not change this %s", e->name);
 		}
 	}
-	int status = save(r, submitted, old, etag);
+	json_t *submitted = form_to_json(e, r->form, (size_t)r->nform);
+	int status = save(r, submitted, old, req_form(r, "etag"));
 	json_decref(submitted);
 	json_decref(old);
 	return status;

@@ -50,15 +50,13 @@ static void audit_entries(struct buf *b, json_t *rows, int show_record)
 int page_record_history(struct req *r)
 {
 	const struct entity *e = r->route->entity;
-	json_t *rec;
-	int rc = store_get(r->db, e, r->slug, &rec);
-	if (rc == STORE_NOT_FOUND)
-		return reply_error(r, 404, "not_found", NULL, "there is no %s %s", e->name, r->slug);
-	if (rc)
-		return reply_store_error(r, rc);
+	json_t *rec = reply_route_record(r);
+	if (!rec)
+		return r->status;
 	struct audit_query q = {.entity = e->name, .record = r->slug, .limit = 500};
 	json_t *rows;
-	if ((rc = store_audit_list(r->db, &q, &rows))) {
+	int rc = store_audit_list(r->db, &q, &rows);
+	if (rc) {
 		json_decref(rec);
 		return reply_store_error(r, rc);
 	}

@@ -166,3 +166,15 @@ int reply_redirect(struct req *r, int status, const char *location)
 	html_printf(&r->body, "<p>Continue to <a href=\"%s\">%s</a>.</p>\n", location, location);
 	return html_page_end(r, status);
 }
+
+json_t *reply_route_record(struct req *r)
+{
+	const struct entity *e = r->route->entity;
+	json_t *rec;
+	int rc = store_get(r->db, e, r->slug, &rec);
+	if (rc == STORE_NOT_FOUND)
+		reply_error(r, 404, "not_found", NULL, "there is no %s %s", e->name, r->slug);
+	else if (rc)
+		reply_store_error(r, rc);
+	return rc ? NULL : rec;
+}

@@ -19,6 +19,9 @@ int reply_error(struct req *r, int status, const char *code, const char *field,
 		const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 int reply_errors(struct req *r, int status, const struct errors *errs);
 int reply_store_error(struct req *r, int store_rc);           /* 503 or 500 */
+/* The record of the route's entity that the URL's {slug} names: a new reference (caller
+ * decrefs), or NULL after replying 404 (or 503/500 when the store failed). */
+json_t *reply_route_record(struct req *r);
 const char *http_reason(int status);
 /* The entity tag of a body: a quoted hash of its bytes. */
 void http_etag(const char *body, size_t len, char out[40]);
