@@ -129,7 +129,13 @@ static int pg_begin_read(struct db *d)
 	return pg_exec_script(d, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
 }
 
-static int pg_begin_write(struct db *d) { return pg_exec_script(d, "BEGIN"); }
+/* Writers queue on one advisory lock, as SQLite's BEGIN IMMEDIATE makes them do: a write
+ * reads the current record, checks the client's If-Match and stores the change, and under
+ * READ COMMITTED two such writers could otherwise both pass the check (a lost update). */
+static int pg_begin_write(struct db *d)
+{
+	return pg_exec_script(d, "BEGIN; SELECT pg_advisory_xact_lock(7405373)");
+}
 static int pg_end(struct db *d, int commit) { return pg_exec_script(d, commit ? "COMMIT" : "ROLLBACK"); }
 
 /* '?' -> $n outside quoted literals and identifiers; *count gets n. Caller frees. */

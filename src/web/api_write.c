@@ -84,9 +84,10 @@ int api_create(struct req *r)
 	const char *key = record_str(rec, e->key);
 	json_t *existing = NULL;
 	if (store_get(r->db, e, key, &existing) == STORE_OK) {
+		int status = reply_error(r, 409, "exists", e->key, "a %s with %s %s exists already", e->name, e->key, key);
 		json_decref(existing);
-		json_decref(rec);
-		return reply_error(r, 409, "exists", e->key, "a %s with %s %s exists already", e->name, e->key, key);
+		json_decref(rec);   /* last: key points into it */
+		return status;
 	}
 	char location[256];
 	snprintf(location, sizeof location, "%s/%s", r->route->pattern, key);

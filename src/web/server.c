@@ -353,6 +353,8 @@ static enum MHD_Result queue(struct req *r)
 		return MHD_NO;
 	if (r->status != 304 && r->content_type)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, r->content_type);
+	if (!*etag && r->etag[0] && r->status != 304)
+		memcpy(etag, r->etag, sizeof etag);   /* a write's new version, or the current one on 412 */
 	if (*etag)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_ETAG, etag);
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, tagged && !private_response(r) ? "no-cache" : "no-store");
