@@ -836,3 +836,22 @@ void h_expect_error(const struct h_resp *r, const char *what, long status, const
 		fail_msg("%s: error.field should %s%s: %.300s", what, field ? "name " : "be absent", field ? field : "",
 			 r->body);
 }
+
+char *h_cookie(const struct h_resp *r, const char *name)
+{
+	const char *sc = h_header(r, "Set-Cookie");
+	size_t n = strlen(name);
+	if (!sc || strncmp(sc, name, n) != 0 || sc[n] != '=')
+		return NULL;
+	return h_strf("%.*s", (int)strcspn(sc + n + 1, ";"), sc + n + 1);
+}
+
+char *h_hidden_csrf(const char *body, const char *after)
+{
+	const char *p = after ? strstr(body, after) : body;
+	p = p ? strstr(p, "name=\"csrf\" value=\"") : NULL;
+	if (!p)
+		return NULL;
+	p += strlen("name=\"csrf\" value=\"");
+	return h_strf("%.*s", (int)strcspn(p, "\""), p);
+}

@@ -146,6 +146,13 @@ int h_query(const struct h_env *env, const struct testdb *db, const char *sql, s
  * pg_ctl's exit status (status: 0 running, 3 not running), or -1 when it cannot run. */
 int h_pg_ctl(const struct h_env *env, const char *action);
 
+/* The value of cookie `name` in a response's Set-Cookie header ("" when it clears it),
+ * or NULL; free() it. */
+char *h_cookie(const struct h_resp *r, const char *name);
+/* The value of the hidden csrf field that follows `after` (NULL: anywhere) in a page, or
+ * NULL; free() it. */
+char *h_hidden_csrf(const char *body, const char *after);
+
 /* Percent-encodes s for a query value or a path segment; free() the result. */
 char *h_escape(const char *s);
 /* A malloc'd string of the given format; aborts when out of memory. */

@@ -74,33 +74,12 @@ static void add_user(struct h_env *env, const char *login, const char *role, con
 	free(input);
 }
 
-/* The value of cookie `name` in a Set-Cookie header ("" when it clears it), or NULL. */
-static char *cookie_of(const struct h_resp *r, const char *name)
-{
-	const char *sc = h_header(r, "Set-Cookie");
-	size_t n = strlen(name);
-	if (!sc || strncmp(sc, name, n) != 0 || sc[n] != '=')
-		return NULL;
-	return h_strf("%.*s", (int)strcspn(sc + n + 1, ";"), sc + n + 1);
-}
-
-/* The value of the hidden csrf field that follows `after` in a page, or NULL. */
-static char *hidden_csrf(const char *body, const char *after)
-{
-	const char *p = after ? strstr(body, after) : body;
-	p = p ? strstr(p, "name=\"csrf\" value=\"") : NULL;
-	if (!p)
-		return NULL;
-	p += strlen("name=\"csrf\" value=\"");
-	return h_strf("%.*s", (int)strcspn(p, "\""), p);
-}
-
 /* GET /login: the form's token, checked to be the c2c_csrf cookie's too. */
 static char *login_form_token(struct h_env *env)
 {
 	struct h_resp r;
 	h_get(env, &r, "/login", 200);
-	char *cookie = cookie_of(&r, "c2c_csrf"), *field = hidden_csrf(r.body, "action=\"/login\"");
+	char *cookie = h_cookie(&r, "c2c_csrf"), *field = h_hidden_csrf(r.body, "action=\"/login\"");
 	if (!cookie || !field || strcmp(cookie, field) != 0 || strlen(cookie) != TOKEN_LEN)
 		fail_msg("GET /login: the c2c_csrf cookie (%s) and the form's csrf field (%s) should hold the same token",
 			 cookie ? cookie : "none", field ? field : "none");
@@ -147,7 +126,7 @@ static char *sign_in_with(struct h_env *env, const char *login, const char *pw, 
 	struct h_resp r;
 	struct login_req q = {csrf, csrf, login, pw, "/cities", NULL, old_session};
 	post_login(env, &r, &q);
-	char *token = cookie_of(&r, "c2c_session");
+	char *token = h_cookie(&r, "c2c_session");
 	if (r.status != 303 || !token || strlen(token) != TOKEN_LEN)
 		fail_msg("sign-in of %s: status %ld, session cookie %s; body %.300s", login, r.status, token ? token : "none",
 			 r.body);
@@ -210,7 +189,7 @@ static char *session_csrf(struct h_env *env, const char *session)
 {
 	struct h_resp r;
 	get_as(env, &r, "/", session);
-	char *csrf = hidden_csrf(r.body, "action=\"/logout\"");
+	char *csrf = h_hidden_csrf(r.body, "action=\"/logout\"");
 	if (!csrf || strlen(csrf) != TOKEN_LEN)
 		fail_msg("GET / signed in: no sign-out form with the session's CSRF token");
 	h_resp_free(&r);
@@ -510,7 +489,7 @@ static void test_sign_in_and_rotation(void **state)
 	expect_who(env, second, "marie", "marie beside paul");
 	/* a cookie that no longer works is cleared */
 	get_as(env, &r, "/", first);
-	char *cleared = cookie_of(&r, "c2c_session");
+	char *cleared = h_cookie(&r, "c2c_session");
 	if (!cleared || *cleared || !strstr(h_header(&r, "Set-Cookie"), "Max-Age=0"))
 		fail_msg("a dead session cookie should be cleared: %s", h_header(&r, "Set-Cookie") ? h_header(&r, "Set-Cookie") : "nothing");
 	free(cleared);
@@ -531,7 +510,7 @@ static void test_logout_ends_session_on_server(void **state)
 	char *session = sign_in(env, "marie", MARIE_PW), *csrf = session_csrf(env, session);
 	struct h_resp r;
 	post_logout(env, &r, session, csrf, NULL, NULL);
-	char *cleared = cookie_of(&r, "c2c_session");
+	char *cleared = h_cookie(&r, "c2c_session");
 	if (r.status != 303 || !h_header(&r, "Location") || strcmp(h_header(&r, "Location"), "/") != 0 || !cleared ||
 	    *cleared)
 		fail_msg("POST /logout: status %ld, Location %s, cookie %s", r.status, h_header(&r, "Location"),
@@ -573,7 +552,7 @@ static void test_wrong_password_and_unknown_account_look_the_same(void **state)
 			fail_msg("the answer for %s differs from the answer for a wrong password", logins[i][0]);
 		else
 			free(body);
-		char *session = cookie_of(&r, "c2c_session");
+		char *session = h_cookie(&r, "c2c_session");
 		if (session)
 			fail_msg("a failed sign-in set a session cookie");
 		free(typed);
@@ -602,7 +581,7 @@ static void test_login_form_csrf(void **state)
 			q.origin = "null";
 		struct h_resp r;
 		post_login(env, &r, &q);
-		char *session = cookie_of(&r, "c2c_session");
+		char *session = h_cookie(&r, "c2c_session");
 		if (r.status != 403 || (session && *session))
 			fail_msg("POST /login with %s: status %ld, session %s", why[i], r.status, session ? session : "none");
 		free(session);
@@ -757,7 +736,7 @@ static void expect_throttled(struct h_resp *r, const char *what)
 {
 	const char *ra = h_header(r, "Retry-After");
 	long long secs = ra ? strtoll(ra, NULL, 10) : 0;
-	char *session = cookie_of(r, "c2c_session");
+	char *session = h_cookie(r, "c2c_session");
 	free(session);
 	if (r->status != 429 || secs < 1 || secs > 60 || session)
 		fail_msg("%s: status %ld, Retry-After %s (expected 429 and 1 to 60 s, no session)", what, r->status,

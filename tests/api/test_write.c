@@ -681,31 +681,12 @@ static void test_matrix_covers_the_rules(void **state)
 
 /* ---- sessions (as in test_auth.c) ---- */
 
-static char *cookie_of(const struct h_resp *r, const char *name)
-{
-	const char *sc = h_header(r, "Set-Cookie");
-	size_t n = strlen(name);
-	if (!sc || strncmp(sc, name, n) != 0 || sc[n] != '=')
-		return NULL;
-	return h_strf("%.*s", (int)strcspn(sc + n + 1, ";"), sc + n + 1);
-}
-
-static char *hidden_csrf(const char *body, const char *after)
-{
-	const char *p = after ? strstr(body, after) : body;
-	p = p ? strstr(p, "name=\"csrf\" value=\"") : NULL;
-	if (!p)
-		return NULL;
-	p += strlen("name=\"csrf\" value=\"");
-	return h_strf("%.*s", (int)strcspn(p, "\""), p);
-}
-
 /* Signs in through the form; returns the session token (free it). */
 static char *sign_in(struct world *w, const struct actor *a)
 {
 	struct h_resp r;
 	h_get(&w->env, &r, "/login", 200);
-	char *csrf = cookie_of(&r, "c2c_csrf");
+	char *csrf = h_cookie(&r, "c2c_csrf");
 	h_resp_free(&r);
 	if (!csrf)
 		fail_msg("GET /login: no c2c_csrf cookie");
@@ -714,7 +695,7 @@ static char *sign_in(struct world *w, const struct actor *a)
 	const char *headers[] = {"Content-Type: application/x-www-form-urlencoded", cookie, NULL};
 	if (h_request(&w->env, &r, "POST", "/login", headers, body))
 		fail_msg("POST /login: no response");
-	char *session = cookie_of(&r, "c2c_session");
+	char *session = h_cookie(&r, "c2c_session");
 	if (r.status != 303 || !session || strlen(session) != TOKEN_LEN)
 		fail_msg("sign-in of %s: status %ld: %.300s", a->login, r.status, r.body);
 	h_resp_free(&r);
@@ -731,7 +712,7 @@ static char *session_csrf(struct world *w, const char *session)
 	const char *headers[] = {cookie, NULL};
 	if (h_request(&w->env, &r, "GET", "/", headers, NULL))
 		fail_msg("GET /: no response");
-	char *csrf = r.status == 200 ? hidden_csrf(r.body, "action=\"/logout\"") : NULL;
+	char *csrf = r.status == 200 ? h_hidden_csrf(r.body, "action=\"/logout\"") : NULL;
 	h_resp_free(&r);
 	free(cookie);
 	return csrf;
