@@ -18,6 +18,7 @@ static const struct command {
 	{"audit", cmd_audit, "audit [--db FILE|URI] [--record KIND/SLUG] [--actor LOGIN]", "print the audit log of changes"},
 	{"user", cmd_user, "user add|list|passwd|disable|enable|role [--db FILE|URI] ...", "manage accounts: c2c user --help"},
 	{"token", cmd_token, "token create|list|revoke [--db FILE|URI] ...", "manage API tokens for scripts: c2c token --help"},
+	{"report", cmd_report, "report ucap SLUG [--db FILE|URI] [--format md|html|pdf]", "a plan's summary, \"UCAP at a glance\""},
 };
 
 static void help(FILE *out)

@@ -1,6 +1,7 @@
 /* audit.c: `c2c audit`: the audit log on the terminal, newest first. */
 #include "cmd/cli.h"
 #include "core/entity.h"
+#include "core/login.h"
 #include "util/str.h"
 
 #include <getopt.h>
@@ -25,11 +26,12 @@ static void print_changes(json_t *changes)
 
 static int usage(void)
 {
-	printf("usage: c2c audit [--db FILE|URI] [--record KIND/SLUG] [--actor LOGIN]\n"
+	printf("usage: c2c audit [--db FILE|URI] [--record KIND/KEY] [--actor LOGIN]\n"
 	       "                 [--from DATE] [--until DATE] [--limit N] [--json]\n\n"
 	       "Prints the audit log, newest first: when, who, through what (web, api, cli),\n"
 	       "which record, and the fields before and after. KIND is city, cooperation or\n"
-	       "programme; dates are YYYY-MM-DD (until is exclusive).\n");
+	       "programme (KEY its slug), user (KEY the login) or token (KEY its id, as token\n"
+	       "list shows it); dates are YYYY-MM-DD (until is exclusive).\n");
 	return 0;
 }
 
@@ -43,7 +45,7 @@ int cmd_audit(int argc, char **argv)
 	};
 	const char *target = DEFAULT_DB;
 	struct audit_query q = {.limit = 100};
-	char kind[32] = "";
+	char kind[32] = "", key[LOGIN_MAX + 1] = "";
 	int as_json = 0, c;
 	long long n;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -54,12 +56,15 @@ int cmd_audit(int argc, char **argv)
 		case 'u': q.until = optarg; break;
 		case 'j': as_json = 1; break;
 		case 'r': {
+			/* Keys are slugs, logins or token ids: the login rule takes all three. */
 			const char *slash = strchr(optarg, '/');
-			if (!slash || slash == optarg || (size_t)(slash - optarg) >= sizeof kind || !is_slug(slash + 1))
-				return cli_usage_error("audit", "--record must be KIND/SLUG, e.g. city/nice");
+			char msg[160];
+			if (!slash || slash == optarg || (size_t)(slash - optarg) >= sizeof kind ||
+			    login_name_normalise(slash + 1, key, msg, sizeof msg))
+				return cli_usage_error("audit", "--record must be KIND/KEY, e.g. city/nice, user/marie or token/3");
 			snprintf(kind, sizeof kind, "%.*s", (int)(slash - optarg), optarg);
 			q.entity = kind;
-			q.record = slash + 1;
+			q.record = key;
 			break;
 		}
 		case 'l':

@@ -28,6 +28,7 @@ int cmd_export(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_user(int argc, char **argv);
 int cmd_token(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 
 /* For `init --demo`: creates the account admin with a random password, printed once,
  * unless an account admin exists. 0, or 1 after saying why. */

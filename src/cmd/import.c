@@ -1,6 +1,7 @@
 /* import.c: `c2c import KIND`: dispatches to the importer of that kind. */
 #include "cmd/cli.h"
 #include "import/json_import.h"
+#include "import/ucap_import.h"
 
 #include <getopt.h>
 #include <string.h>
@@ -14,6 +15,7 @@ static const struct importer {
 } importers[] = {
 	{"pairing-page", import_pairing_page_main, "the programme's city-pairing pages (text)"},
 	{"json", import_json_main, "a c2c export document (c2c export json)"},
+	{"ucap", import_ucap_main, "U-CAP summaries (text exported from PDF or HTML)"},
 };
 
 int cmd_import(int argc, char **argv)

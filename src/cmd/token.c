@@ -2,7 +2,8 @@
  *
  * A token is shown once, when it is created, on standard output alone (so that a script
  * can capture it); the database keeps only its hash. It acts as its account, with the
- * account's role, until it expires, is revoked or the account is disabled. */
+ * account's role, until it expires, is revoked or the account is disabled. Creating and
+ * revoking each run in one transaction with their row of the audit log (store/accounts.h). */
 #include "cmd/cli.h"
 #include "store/accounts.h"
 #include "util/date.h"
@@ -44,10 +45,34 @@ static int check_name(const char *v)
 	return 0;
 }
 
+/* A connection in a write transaction, for a change and its audit row together; NULL
+ * when the database is not available. */
+static struct db *begin(struct store *st)
+{
+	struct db *db = cli_acquire(st);
+	if (db && db_begin_write(db) != DB_OK) {
+		store_release(st, db);
+		return NULL;
+	}
+	return db;
+}
+
+/* Commits when rc is STORE_OK (a failed commit makes it STORE_UNAVAILABLE), else rolls
+ * back; releases the connection and returns rc. */
+static int end(struct store *st, struct db *db, int rc)
+{
+	if (rc == STORE_OK && db_commit(db) != DB_OK)
+		rc = STORE_UNAVAILABLE;
+	if (rc != STORE_OK && db)
+		db_rollback(db);
+	store_release(st, db);
+	return rc;
+}
+
 /* Writes the token and prints it; 0, or 1 after saying why. */
 static int create(struct store *st, const char *login, const char *name, int64_t now, int64_t expires)
 {
-	struct db *db = cli_acquire(st);
+	struct db *db = begin(st);
 	struct account a;
 	int rc = db ? accounts_user_find(db, login, &a, NULL) : STORE_UNAVAILABLE;
 	if (rc == STORE_OK && a.disabled) {
@@ -62,7 +87,7 @@ static int create(struct store *st, const char *login, const char *name, int64_t
 	token_hash(token, hash);
 	if (rc == STORE_OK)
 		rc = accounts_token_create(db, a.user.id, name, hash, now, expires, &id);
-	store_release(st, db);
+	rc = end(st, db, rc);
 	if (rc == STORE_UNAVAILABLE || rc == STORE_ERROR)
 		fprintf(stderr, "c2c token create: the database is not available; no token was made\n");
 	if (rc != STORE_OK)
@@ -193,9 +218,9 @@ static int token_list(int argc, char **argv, const char *target)
 
 static int revoke(struct store *st, long long id)
 {
-	struct db *db = cli_acquire(st);
+	struct db *db = begin(st);
 	int was = 0, rc = db ? accounts_token_revoke(db, id, (int64_t)time(NULL), &was) : STORE_UNAVAILABLE;
-	store_release(st, db);
+	rc = end(st, db, rc);
 	if (rc == STORE_NOT_FOUND)
 		fprintf(stderr, "c2c token revoke: --id: there is no token %lld (see: c2c token list)\n", id);
 	else if (rc)

@@ -5,6 +5,7 @@
  * the record itself before writing it (is this record the user's?). Tests generate the
  * access-control matrix from the same table. Anything not listed is refused. */
 #include "core/account.h"
+#include "core/plan.h"
 #include "core/record.h"
 
 #include <string.h>
@@ -27,6 +28,9 @@ static const struct rule {
 	{ROLE_COORDINATOR, ACT_UPDATE, &entity_city, SCOPE_OWN},
 	{ROLE_COORDINATOR, ACT_UPDATE, &entity_cooperation, SCOPE_OWN},
 	{ROLE_COORDINATOR, ACT_CREATE, &entity_cooperation, SCOPE_OWN},
+	/* ... and the action plans (U-CAPs) of those cities and cooperations. */
+	{ROLE_COORDINATOR, ACT_UPDATE, &entity_plan, SCOPE_OWN},
+	{ROLE_COORDINATOR, ACT_CREATE, &entity_plan, SCOPE_OWN},
 
 	{ROLE_MEMBER, ACT_READ_INTERNAL, NULL, SCOPE_ALL},
 };
@@ -67,12 +71,16 @@ static int keeps_city(const struct user *user, const char *slug)
 	return 0;
 }
 
-/* A city is the user's when it is one of theirs; a cooperation when one of its members is. */
+/* A city is the user's when it is one of theirs; a cooperation when one of its members is;
+ * a plan when its city is, or, for a plan of a cooperation, when one of the cooperation's
+ * members is (the store puts them in "members"). */
 static int owns(const struct user *user, const struct entity *e, const json_t *rec)
 {
 	if (e == &entity_city)
 		return keeps_city(user, record_str(rec, "slug"));
-	if (e == &entity_cooperation) {
+	if (e == &entity_plan && record_str(rec, "city"))
+		return keeps_city(user, record_str(rec, "city"));
+	if (e == &entity_cooperation || e == &entity_plan) {
 		size_t i;
 		json_t *m;
 		json_array_foreach(json_object_get(rec, "members"), i, m)

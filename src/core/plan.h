@@ -54,7 +54,7 @@ extern const struct plan_section plan_sections[];   /* terminated by key == NULL
 const struct plan_section *plan_section_by_key(const char *key);
 
 /* Limits, so that a plan stays a summary. */
-#define PLAN_TITLE_MAX 200
+#define PLAN_TITLE_MAX 200           /* characters of any one-line text: titles, names */
 #define PLAN_TEXT_MAX 20000          /* characters of one markdown field */
 #define PLAN_LIST_MAX 200            /* themes, activities, points of one activity, ... */
 #define PLAN_MESSAGE_MAX 200         /* revision message */
@@ -64,14 +64,31 @@ const struct plan_section *plan_section_by_key(const char *key);
 extern const struct entity entity_plan;
 
 /* Validates content (not consumed). On success returns 0 and a new normalised copy in
- * *out: keys in table order, text trimmed, empty values dropped, so that two contents
- * mean the same exactly when json_equal(). On failure returns -1 with one error per bad
- * field (named like "activities[3].date") and *out NULL. References (city slugs, SDG
- * numbers' existence, Urban Agenda names) are checked by the store, which knows them. */
+ * *out: keys in table order, text trimmed with line breaks as "\n", empty values
+ * dropped, SDGs sorted, "n/a" written "N/A", an activity's end equal to its date dropped,
+ * so that two contents mean the same exactly when json_equal(). On failure returns -1
+ * with one error per bad field (named like "activities[3].date"; codes invalid_record,
+ * missing_field, invalid_field, unknown_field, too_long, duplicate_item) and *out NULL.
+ * References (city slugs, SDG numbers' existence, Urban Agenda names) are checked by the
+ * store, which knows them. */
 int plan_validate(json_t *content, json_t **out, struct errors *errs);
 
 /* A section of content as plain Markdown text, the form the diff compares and the
- * Markdown report prints (without its heading). Caller frees; "" when empty. */
+ * Markdown report prints (without its heading). Caller frees; "" when empty.
+ * The facts, period and goals sections are one statement per line ("City: nice",
+ * "SDG 3"): render them with line breaks kept (cmark's CMARK_OPT_HARDBREAKS). */
 char *plan_section_text(const json_t *content, const struct plan_section *s);
+
+/* Compares two contents section by section (plan_diff.c), in table order: a new array of
+ * {"section": key, "title": title, "changed": bool, "segments": [{"op": "same" | "del" |
+ * "ins", "text": ...}]}, the segments of a word diff (diff.h) of the two sections' text.
+ * NULL stands for an empty plan (a first revision compared with nothing). Caller decrefs. */
+json_t *plan_diff(const json_t *from, const json_t *to);
+
+/* Appends one entry of plan_diff()'s array as HTML: its text escaped, deletions in <del>,
+ * insertions in <ins>, line breaks as <br>. Spaces are kept as they are, so show it in an
+ * element styled white-space: pre-wrap to keep the indentation of nested lists. */
+struct buf;
+void plan_diff_html(struct buf *b, const json_t *section);
 
 #endif

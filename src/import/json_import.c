@@ -4,7 +4,10 @@
  * same document. */
 #include "import/json_import.h"
 #include "core/record.h"
+#include "core/plan.h"
+#include "store/plans.h"
 #include "store/store.h"
+#include "util/str.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -80,7 +83,7 @@ static int check_envelope(json_t *doc, const char *source, FILE *errout)
 		if (strcmp(key, "format") == 0 || strcmp(key, "version") == 0)
 			continue;
 		const struct entity *e = entity_by_plural(key);
-		if (!e || !exported(e)) {
+		if (strcmp(key, "plans") != 0 && (!e || !exported(e))) {
 			fprintf(errout, "%s: unknown collection \"%s\"\n", source, key);
 			return -1;
 		}
@@ -90,6 +93,95 @@ static int check_envelope(json_t *doc, const char *source, FILE *errout)
 		}
 	}
 	return 0;
+}
+
+/* One revision of an exported plan: validated, then saved unless equal to the current. */
+static int import_revision(struct db *db, const char *slug, json_t *rev, const char *source, int *counts,
+			   FILE *errout)
+{
+	struct errors errs;
+	errors_init(&errs);
+	json_t *content;
+	const char *message = json_string_value(json_object_get(rev, "message"));
+	char fallback[300];
+	snprintf(fallback, sizeof fallback, "imported from %s", source);
+	if (plan_validate(json_object_get(rev, "content"), &content, &errs)) {
+		char *text = errors_text(&errs);
+		fprintf(errout, "%s: plan %s: %s", source, slug, text);
+		free(text);
+		return -1;
+	}
+	enum put_outcome outcome;
+	int revision;
+	int rc = store_plan_save(db, slug, content, message && *message ? message : fallback, -1, &outcome,
+				 &revision, &errs);
+	json_decref(content);
+	if (rc) {
+		char *text = errors_text(&errs);
+		fprintf(errout, "%s: plan %s: %s", source, slug, errs.n ? text : "the database refused it\n");
+		free(text);
+		return -1;
+	}
+	counts[outcome]++;
+	return 0;
+}
+
+/* "plans": [{"slug", "revisions": [{"message", "content"}, ...]}]: each revision saved in
+ * order, so that a data set (the demo) can carry a plan's history. */
+static int import_plans(struct db *db, json_t *plans, const char *source, FILE *report, FILE *errout)
+{
+	int counts[3] = {0, 0, 0};
+	size_t i, k;
+	json_t *plan, *rev;
+	json_array_foreach(plans, i, plan) {
+		const char *slug = json_string_value(json_object_get(plan, "slug"));
+		json_t *revs = json_object_get(plan, "revisions");
+		if (!slug || !is_slug(slug) || !json_array_size(revs)) {
+			fprintf(errout, "%s: plans[%zu] needs a slug and a list of revisions\n", source, i);
+			return -1;
+		}
+		/* A plan that exists already gets only the last revision (nothing when it is the
+		 * current one), so importing the same file twice adds no history. */
+		json_t *exists = NULL;
+		int rc = store_plan_get(db, slug, 0, &exists);
+		json_decref(exists);
+		if (rc < 0) {
+			fprintf(errout, "%s: plan %s: the database could not be read\n", source, slug);
+			return -1;
+		}
+		json_array_foreach(revs, k, rev)
+			if ((rc == STORE_NOT_FOUND || k + 1 == json_array_size(revs)) &&
+			    import_revision(db, slug, rev, source, counts, errout))
+				return -1;
+	}
+	fprintf(report, "%s: plans: %zu plans; %d revisions saved, %d unchanged\n", source, json_array_size(plans),
+		counts[PUT_CREATED] + counts[PUT_UPDATED], counts[PUT_UNCHANGED]);
+	return 0;
+}
+
+/* Every plan's current revision, in the shape import_plans() reads. */
+static json_t *export_plans(struct db *db)
+{
+	json_t *slugs, *out = json_array();
+	if (store_plan_slugs(db, &slugs)) {
+		json_decref(out);
+		return NULL;
+	}
+	size_t i;
+	json_t *slug;
+	json_array_foreach(slugs, i, slug) {
+		json_t *doc;
+		if (store_plan_get(db, json_string_value(slug), 0, &doc)) {
+			json_decref(out);
+			out = NULL;
+			break;
+		}
+		json_array_append_new(out, json_pack("{s:O, s:[{s:O, s:O}]}", "slug", slug, "revisions",
+						     "message", json_object_get(doc, "message"), "content", json_object_get(doc, "content")));
+		json_decref(doc);
+	}
+	json_decref(slugs);
+	return out;
 }
 
 int json_import_doc(struct db *db, json_t *doc, const char *source, FILE *report, FILE *errout)
@@ -115,6 +207,9 @@ int json_import_doc(struct db *db, json_t *doc, const char *source, FILE *report
 		if (list && import_collection(db, *e, list, source, pending, errout))
 			failed = 1;   /* later collections may refer to what failed: stop here */
 	}
+	json_t *plans = json_object_get(doc, "plans");
+	if (!failed && plans && import_plans(db, plans, source, pending, errout))
+		failed = 1;
 	fclose(pending);
 	if (failed || db_commit(db) != DB_OK) {
 		db_rollback(db);
@@ -153,5 +248,11 @@ json_t *json_export_doc(struct db *db)
 		}
 		json_object_set_new(doc, (*e)->plural, all);
 	}
+	json_t *plans = export_plans(db);
+	if (!plans) {
+		json_decref(doc);
+		return NULL;
+	}
+	json_object_set_new(doc, "plans", plans);
 	return doc;
 }

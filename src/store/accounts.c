@@ -2,12 +2,18 @@
  *
  * Statements are literals (cached per connection by their address); result columns are
  * named by the enums beside each SELECT. A user's cities are stored as references to
- * cities(id) and read back as slugs, so renaming a city's slug keeps its coordinators. */
+ * cities(id) and read back as slugs, so renaming a city's slug keeps its coordinators.
+ *
+ * Every change of an account or a token writes its row of the audit log here, on the
+ * caller's connection and so in the caller's transaction: the change and its record
+ * commit or roll back together, whoever calls. Sessions and failed sign-ins are not
+ * audited: they are the accounts' use, not changes an operator made. */
 #include "store/accounts.h"
 #include "util/xalloc.h"
 
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 /* Failed sign-ins are kept this long: enough for the window, with room for clock skew
  * between servers. */
@@ -43,6 +49,49 @@ static int exec_ints(struct db *db, const char *sql, int n, int64_t a, int64_t b
 	for (int i = 0; i < n; i++)
 		db_bind_int(st, i + 1, v[i]);
 	return finish(st);
+}
+
+/* ---- the audit log ---- */
+
+/* Adds {"before": before, "after": after} under name to changes; a NULL side is left
+ * out (creation). Consumes before and after. */
+static void note(json_t *changes, const char *name, json_t *before, json_t *after)
+{
+	json_t *c = json_object();
+	if (before)
+		json_object_set_new(c, "before", before);
+	if (after)
+		json_object_set_new(c, "after", after);
+	json_object_set_new(changes, name, c);
+}
+
+/* Writes the audit row of a change of kind/key (AUDIT_USER, AUDIT_TOKEN) and releases
+ * changes; writes nothing when changes is empty (nothing changed). Secrets never reach
+ * here: callers note that a password changed, never the password or its hash. */
+static int audit(struct db *db, const char *kind, const char *key, const char *action, json_t *changes)
+{
+	int rc = json_object_size(changes) ? store_audit_write(db, kind, key, action, changes) : STORE_OK;
+	json_decref(changes);
+	return rc;
+}
+
+/* Unix seconds as the audit log writes times: "2027-07-01T00:00:00Z". */
+static json_t *time_json(int64_t t)
+{
+	char text[32];
+	time_t tt = (time_t)t;
+	struct tm tm;
+	gmtime_r(&tt, &tm);
+	strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	return json_string(text);
+}
+
+static json_t *cities_json(const struct user *u)
+{
+	json_t *list = json_array();
+	for (size_t i = 0; i < u->ncities; i++)
+		json_array_append_new(list, json_string(u->cities[i]));
+	return list;
 }
 
 /* ---- accounts ---- */
@@ -109,7 +158,16 @@ int accounts_user_add(struct db *db, struct account *a, const char *password_has
 	}
 	a->created_at = now;
 	a->disabled = 0;
-	return store_cities(db, &a->user, errs);
+	struct user stored = {.id = a->user.id};
+	if ((rc = store_cities(db, &a->user, errs)) || (rc = load_cities(db, &stored)))
+		return rc;
+	json_t *changes = json_object();
+	note(changes, "role", NULL, json_string(role_name(a->user.role)));
+	if (a->email[0])
+		note(changes, "email", NULL, json_string(a->email));
+	if (stored.ncities)
+		note(changes, "cities", NULL, cities_json(&stored));
+	return audit(db, AUDIT_USER, a->user.login, "create", changes);
 }
 
 enum { U_ID, U_LOGIN, U_ROLE, U_EMAIL, U_DISABLED, U_CREATED, U_HASH };
@@ -117,6 +175,8 @@ static const char user_find_sql[] =
 	"SELECT id, login, role, email, disabled, created_at, password_hash FROM users WHERE login = ?";
 static const char user_list_sql[] =
 	"SELECT id, login, role, email, disabled, created_at FROM users ORDER BY login";
+static const char user_by_id_sql[] =
+	"SELECT id, login, role, email, disabled, created_at FROM users WHERE id = ?";
 
 /* Fills a from a row of user_find_sql or user_list_sql. */
 static void read_account(struct stmt *st, struct account *a)
@@ -145,6 +205,23 @@ int accounts_user_find(struct db *db, const char *login, struct account *a, char
 		if (hash)
 			snprintf(hash, PASSWORD_HASH_MAX, "%s", db_column_text(st, U_HASH));
 	}
+	db_done(st);
+	if (rc != DB_ROW)
+		return rc == DB_DONE ? STORE_NOT_FOUND : map_rc(rc);
+	return load_cities(db, &a->user);
+}
+
+/* The account with this id, with its cities: what a change starts from, for the audit log. */
+static int find_by_id(struct db *db, int64_t id, struct account *a)
+{
+	memset(a, 0, sizeof *a);
+	struct stmt *st = db_prepare(db, user_by_id_sql);
+	if (!st)
+		return STORE_ERROR;
+	db_bind_int(st, 1, id);
+	int rc = db_step(st);
+	if (rc == DB_ROW)
+		read_account(st, a);
 	db_done(st);
 	if (rc != DB_ROW)
 		return rc == DB_DONE ? STORE_NOT_FOUND : map_rc(rc);
@@ -198,35 +275,94 @@ int accounts_user_list(struct db *db, json_t **out)
 
 int accounts_user_set_password(struct db *db, int64_t user_id, const char *password_hash)
 {
-	struct stmt *st = db_prepare(db, "UPDATE users SET password_hash = ? WHERE id = ?");
+	struct account a;
+	int rc = find_by_id(db, user_id, &a);
+	struct stmt *st = rc ? NULL : db_prepare(db, "UPDATE users SET password_hash = ? WHERE id = ?");
 	if (!st)
-		return STORE_ERROR;
+		return rc ? rc : STORE_ERROR;
 	db_bind_text(st, 1, password_hash);
 	db_bind_int(st, 2, user_id);
-	int rc = finish(st);
-	return rc ? rc : exec_ints(db, "DELETE FROM sessions WHERE user_id = ?", 1, user_id, 0, 0);
+	if ((rc = finish(st)) || (rc = exec_ints(db, "DELETE FROM sessions WHERE user_id = ?", 1, user_id, 0, 0)))
+		return rc;
+	json_t *changes = json_object();
+	note(changes, "password", NULL, json_string("changed"));   /* never the hash */
+	return audit(db, AUDIT_USER, a.user.login, "update", changes);
+}
+
+/* Disables (ending the sessions) or enables the account; nothing when it already is. */
+static int set_disabled(struct db *db, int64_t user_id, int disabled)
+{
+	struct account a;
+	int rc = find_by_id(db, user_id, &a);
+	if (rc || a.disabled == disabled)
+		return rc;
+	rc = exec_ints(db, "UPDATE users SET disabled = ? WHERE id = ?", 2, disabled, user_id, 0);
+	if (!rc && disabled)
+		rc = exec_ints(db, "DELETE FROM sessions WHERE user_id = ?", 1, user_id, 0, 0);
+	if (rc)
+		return rc;
+	json_t *changes = json_object();
+	note(changes, "disabled", json_boolean(!disabled), json_boolean(disabled));
+	return audit(db, AUDIT_USER, a.user.login, "update", changes);
 }
 
 int accounts_user_disable(struct db *db, int64_t user_id)
 {
-	int rc = exec_ints(db, "UPDATE users SET disabled = 1 WHERE id = ?", 1, user_id, 0, 0);
-	return rc ? rc : exec_ints(db, "DELETE FROM sessions WHERE user_id = ?", 1, user_id, 0, 0);
+	return set_disabled(db, user_id, 1);
 }
 
 int accounts_user_enable(struct db *db, int64_t user_id)
 {
-	return exec_ints(db, "UPDATE users SET disabled = 0 WHERE id = ?", 1, user_id, 0, 0);
+	return set_disabled(db, user_id, 0);
 }
 
 int accounts_user_set_role(struct db *db, const struct user *u, struct errors *errs)
 {
-	struct stmt *st = db_prepare(db, "UPDATE users SET role = ? WHERE id = ?");
+	struct account old;
+	int rc = find_by_id(db, u->id, &old);
+	struct stmt *st = rc ? NULL : db_prepare(db, "UPDATE users SET role = ? WHERE id = ?");
 	if (!st)
-		return STORE_ERROR;
+		return rc ? rc : STORE_ERROR;
 	db_bind_text(st, 1, role_name(u->role));
 	db_bind_int(st, 2, u->id);
-	int rc = finish(st);
-	return rc ? rc : store_cities(db, u, errs);
+	struct user now = {.id = u->id};
+	if ((rc = finish(st)) || (rc = store_cities(db, u, errs)) || (rc = load_cities(db, &now)))
+		return rc;
+	json_t *changes = json_object(), *before = cities_json(&old.user), *after = cities_json(&now);
+	if (old.user.role != u->role)
+		note(changes, "role", json_string(role_name(old.user.role)), json_string(role_name(u->role)));
+	if (json_equal(before, after)) {
+		json_decref(before);
+		json_decref(after);
+	} else {
+		note(changes, "cities", before, after);
+	}
+	return audit(db, AUDIT_USER, old.user.login, "update", changes);
+}
+
+int accounts_city_kept(struct db *db, int64_t city_id, const char *slug, struct errors *errs)
+{
+	struct stmt *st = db_prepare(db, "SELECT u.login FROM user_cities uc JOIN users u ON u.id = uc.user_id"
+				     " WHERE uc.city_id = ? ORDER BY u.login");
+	if (!st)
+		return STORE_ERROR;
+	db_bind_int(st, 1, city_id);
+	char logins[200] = "";
+	size_t len = 0;
+	int rc, n = 0;
+	while ((rc = db_step(st)) == DB_ROW) {
+		if (n++ < 3 && len < sizeof logins)   /* a few names say what to do; messages have a size */
+			len += (size_t)snprintf(logins + len, sizeof logins - len, "%s%s", n > 1 ? ", " : "",
+						db_column_text(st, 0));
+	}
+	db_done(st);
+	if (rc != DB_DONE)
+		return map_rc(rc);
+	if (n == 0)
+		return STORE_OK;
+	errors_add(errs, "", "conflict", "the city %s cannot be deleted: coordinators keep it (%s%s); give them other "
+		   "cities first, with c2c user role", slug, logins, n > 3 ? " and others" : "");
+	return STORE_INVALID;
 }
 
 /* ---- sessions ---- */
@@ -330,7 +466,20 @@ int accounts_token_create(struct db *db, int64_t user_id, const char *name, cons
 	if (rc == DB_ROW)
 		*id = db_column_int(st, 0);
 	db_done(st);
-	return map_rc(rc);
+	if (rc != DB_ROW)
+		return map_rc(rc);
+	struct account a;
+	if ((rc = find_by_id(db, user_id, &a)))
+		return rc;
+	char key[24];
+	snprintf(key, sizeof key, "%lld", (long long)*id);
+	json_t *changes = json_object();
+	note(changes, "user", NULL, json_string(a.user.login));
+	if (name && *name)
+		note(changes, "name", NULL, json_string(name));
+	if (expires_at)
+		note(changes, "expires_at", NULL, time_json(expires_at));
+	return audit(db, AUDIT_TOKEN, key, "create", changes);
 }
 
 enum { T_EXPIRES, T_REVOKED, T_USER, T_LOGIN, T_ROLE };
@@ -402,7 +551,14 @@ int accounts_token_revoke(struct db *db, int64_t id, int64_t now, int *was_revok
 		return rc == DB_DONE ? STORE_NOT_FOUND : map_rc(rc);
 	if (*was_revoked)
 		return STORE_OK;
-	return exec_ints(db, "UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", 2, now, id, 0);
+	rc = exec_ints(db, "UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", 2, now, id, 0);
+	if (rc)
+		return rc;
+	char key[24];
+	snprintf(key, sizeof key, "%lld", (long long)id);
+	json_t *changes = json_object();
+	note(changes, "revoked_at", json_null(), time_json(now));
+	return audit(db, AUDIT_TOKEN, key, "update", changes);
 }
 
 /* ---- failed sign-ins ---- */

@@ -6,7 +6,15 @@
  * transaction the caller opened (none: each statement commits by itself). Times are
  * Unix seconds passed in by the caller, so that tests can set the clock.
  * Return convention (store.h): STORE_OK, STORE_NOT_FOUND, or a negative STORE_* error;
- * STORE_INVALID comes with an entry in errs naming the field ("login", "city"). */
+ * STORE_INVALID comes with an entry in errs naming the field ("login", "city").
+ *
+ * Every function that changes an account or a token also writes the change to the audit
+ * log (store_audit_write) in the same transaction, for the connection's actor: accounts
+ * as AUDIT_USER under their login, tokens as AUDIT_TOKEN under their id, with the fields
+ * before and after. Never a secret: a new password is {"password": {"after": "changed"}};
+ * a token is recorded by its account, name and dates. A call that changes nothing (an
+ * account already disabled, a role and cities as they were) writes no row. Sessions and
+ * failed sign-ins are not audited. */
 #ifndef C2C_ACCOUNTS_H
 #define C2C_ACCOUNTS_H
 #include "core/account.h"
@@ -17,6 +25,9 @@
 
 #include <jansson.h>
 #include <stdint.h>
+
+#define AUDIT_USER "user"      /* the audit log's entity for accounts: c2c audit --record user/LOGIN */
+#define AUDIT_TOKEN "token"    /* ... and for API tokens: --record token/ID */
 
 /* The sign-in session a request belongs to. */
 struct session {
@@ -43,7 +54,8 @@ int accounts_user_find(struct db *db, const char *login, struct account *a, char
 /* Every account, by login: *out is a new array of {"id","login","role","email","cities":[...],
  * "disabled","created_at"}. */
 int accounts_user_list(struct db *db, json_t **out);
-/* Replaces the password hash, and ends every session of the account. */
+/* Replaces the password hash, and ends every session of the account. STORE_NOT_FOUND
+ * when there is no account user_id (likewise below). */
 int accounts_user_set_password(struct db *db, int64_t user_id, const char *password_hash);
 /* Disables the account and ends its sessions; its API tokens stop working with it. */
 int accounts_user_disable(struct db *db, int64_t user_id);
@@ -51,6 +63,10 @@ int accounts_user_disable(struct db *db, int64_t user_id);
 int accounts_user_enable(struct db *db, int64_t user_id);
 /* Sets u->role and replaces the account's cities by u->cities. */
 int accounts_user_set_role(struct db *db, const struct user *u, struct errors *errs);
+/* STORE_OK when no account keeps the city city_id (slug names it in the message), else
+ * STORE_INVALID with a "conflict" error naming the accounts: store_delete() keeps such a
+ * city (see there why). */
+int accounts_city_kept(struct db *db, int64_t city_id, const char *slug, struct errors *errs);
 
 /* ---- sessions ---- */
 

@@ -11,8 +11,11 @@
 #include "store/store.h"
 
 /* {"slug","title","city","cooperation","counterparts","revision","saved_at","author",
- *  "message"} for each plan, by slug. city/cooperation filter when not NULL. */
-int store_plan_list(struct db *db, const char *city, const char *cooperation, json_t **out);
+ * "message"} for each plan, by slug: a page of q (filters of entity_plan: city, which
+ * matches the plan's own city and its counterparts, and cooperation); next and total as
+ * store_list gives them. */
+int store_plan_list(struct db *db, const struct list_query *q, json_t **out, char next[SLUG_MAX * 4 + 1],
+		    long *total);
 
 /* One revision (0: the current one) as {"slug","revision","current_revision","saved_at",
  * "author","via","message","content"}. STORE_NOT_FOUND when the plan or revision is not. */

@@ -7,11 +7,13 @@
  * reference becomes a clear error naming the field instead of a constraint failure. */
 #include "store/store.h"
 #include "core/record.h"
+#include "store/accounts.h"
 #include "util/buf.h"
 #include "util/xalloc.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -441,6 +443,23 @@ static int resolve(struct db *db, const struct field *f, json_t *holder, const c
 	return rc == DB_ROW ? STORE_OK : map_db_rc(rc);
 }
 
+int store_resolve(struct db *db, const struct entity *e, const char *key, int64_t *id,
+		  char *canon, size_t canonsize)
+{
+	struct stmt *st = db_prepare(db, sql_for(e)->resolve);
+	if (!st)
+		return STORE_ERROR;
+	db_bind_text(st, 1, key);
+	int rc = db_step(st);
+	if (rc == DB_ROW) {
+		*id = db_column_int(st, 0);
+		if (canon)
+			snprintf(canon, canonsize, "%s", db_column_text(st, 1));
+	}
+	db_done(st);
+	return rc == DB_ROW ? STORE_OK : rc == DB_DONE ? STORE_NOT_FOUND : map_db_rc(rc);
+}
+
 /* Binds the scalar fields of obj in descriptor order, from parameter *param on. */
 static int bind_fields(struct db *db, struct stmt *st, const struct entity *e, json_t *obj,
 		       const char *prefix, int *param, struct errors *errs)
@@ -601,14 +620,10 @@ static json_t *field_changes(const struct entity *e, const json_t *before, const
 	return changes;
 }
 
-/* Writes one row of the audit log for a change of e's record key, in the caller's
- * transaction, for the connection's actor (db_set_actor). */
-static int write_audit(struct db *db, const struct entity *e, const char *key, const char *action,
-		       const json_t *before, const json_t *after)
+int store_audit_write(struct db *db, const char *entity, const char *key, const char *action,
+		      const json_t *changes)
 {
-	json_t *changes = field_changes(e, before, after);
 	char *text = json_dumps(changes, JSON_COMPACT | JSON_SORT_KEYS | JSON_REAL_PRECISION(12));
-	json_decref(changes);
 	char at[32];
 	time_t now = time(NULL);
 	struct tm tm;
@@ -617,21 +632,33 @@ static int write_audit(struct db *db, const struct entity *e, const char *key, c
 	struct stmt *st = db_prepare(db, "INSERT INTO audit (at, actor, via, entity, record_key, action, changes)"
 				     " VALUES (?, ?, ?, ?, ?, ?, ?)");
 	int rc = STORE_ERROR;
-	if (st) {
+	if (st && text) {
 		db_bind_text(st, 1, at);
 		db_bind_text(st, 2, db_actor(db));
 		db_bind_text(st, 3, db_via(db));
-		db_bind_text(st, 4, e->name);
+		db_bind_text(st, 4, entity);
 		db_bind_text(st, 5, key);
 		db_bind_text(st, 6, action);
 		db_bind_text(st, 7, text);
 		rc = step_done(st);
+	} else if (st) {
+		db_done(st);
 	}
 	free(text);
 	return rc;
 }
 
-static int bump_data_version(struct db *db)
+/* Writes one row of the audit log for a change of e's record key. */
+static int write_audit(struct db *db, const struct entity *e, const char *key, const char *action,
+		       const json_t *before, const json_t *after)
+{
+	json_t *changes = field_changes(e, before, after);
+	int rc = store_audit_write(db, e->name, key, action, changes);
+	json_decref(changes);
+	return rc;
+}
+
+int store_bump_data_version(struct db *db)
 {
 	struct stmt *st = db_prepare(db, "UPDATE data_version SET n = n + 1 WHERE id = 1");
 	return st ? step_done(st) : STORE_ERROR;
@@ -687,7 +714,7 @@ int store_put(struct db *db, const struct entity *e, json_t *rec, enum put_outco
 	if (!rc && e->keys_table)
 		rc = write_keys(db, e, rec, id);
 	if (!rc && (!old || !json_equal(old, rec))) {
-		rc = bump_data_version(db);
+		rc = store_bump_data_version(db);
 		if (!rc)
 			rc = write_audit(db, e, record_str(rec, e->key), old ? "update" : "create", old, rec);
 	}
@@ -782,14 +809,22 @@ int store_delete(struct db *db, const struct entity *e, const char *key, struct 
 	json_t *old;
 	int64_t id;
 	int rc = get_with_id(db, e, key, &old, &id);
-	if (rc)
+	/* A city that coordinators keep is kept, like a record others refer to: the cascade
+	 * on user_cities would quietly take it off their accounts, undoing what an operator
+	 * set with c2c user role, and leave a coordinator with nothing to keep. The admin is
+	 * told whose it is, and gives them other cities first. */
+	if (!rc && e == &entity_city)
+		rc = accounts_city_kept(db, id, key, errs);
+	if (rc) {
+		json_decref(old);
 		return rc;
+	}
 	struct stmt *st = db_prepare(db, sql_for(e)->delete);
 	rc = st ? (db_bind_int(st, 1, id), step_done(st)) : STORE_ERROR;
 	if (rc == STORE_INVALID)
 		errors_add(errs, "", "conflict", "the %s %s cannot be deleted: other records still refer to it", e->name, key);
 	if (!rc)
-		rc = bump_data_version(db);
+		rc = store_bump_data_version(db);
 	if (!rc)
 		rc = write_audit(db, e, key, "delete", old, NULL);
 	json_decref(old);

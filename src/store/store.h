@@ -89,6 +89,19 @@ int store_audit_list(struct db *db, const struct audit_query *q, json_t **out);
  * writer's transaction). Equal versions mean equal data, across servers and processes;
  * -1 when it cannot be read. */
 int64_t store_data_version(struct db *db);
+/* Moves the data version forward; every write calls it in its transaction. */
+int store_bump_data_version(struct db *db);
+
+/* Writes one row of the audit log in the caller's transaction, for the connection's actor
+ * (db_set_actor): action is "create", "update" or "delete"; changes (not consumed) is
+ * {"field": {"before": ..., "after": ...}}. Secrets never go in it. */
+int store_audit_write(struct db *db, const char *entity, const char *key, const char *action,
+		      const json_t *changes);
+
+/* The id of e's record named key (ignoring case) and the key's stored spelling in canon
+ * (may be NULL): STORE_OK, or STORE_NOT_FOUND. */
+int store_resolve(struct db *db, const struct entity *e, const char *key, int64_t *id,
+		  char *canon, size_t canonsize);
 
 /* Keys of the records of e (which must have a keys_table) with a name that folds to the
  * same key as `name`: up to max of them into keys[] (caller frees each); returns how many

@@ -19,8 +19,7 @@
 
 #define ETAG_HINT "send If-Match with the ETag of the record as you last read it (GET)"
 
-/* The request body as a JSON object, or NULL after replying 415 or 400. */
-static json_t *json_body(struct req *r)
+json_t *api_json_body(struct req *r)
 {
 	const char *type = req_header(r, "Content-Type");
 	if (!type || strncasecmp(type, "application/json", 16) != 0 || (type[16] && type[16] != ';')) {
@@ -68,7 +67,7 @@ static int reply_record(struct req *r, int status, const char *key)
 int api_create(struct req *r)
 {
 	const struct entity *e = r->route->entity;
-	json_t *in = json_body(r), *rec;
+	json_t *in = api_json_body(r), *rec;
 	if (!in)
 		return r->status;
 	struct errors errs;
@@ -132,7 +131,7 @@ static json_t *current_record(struct req *r, enum action action, const char *ver
 int api_update(struct req *r)
 {
 	const struct entity *e = r->route->entity;
-	json_t *patch = json_body(r);
+	json_t *patch = api_json_body(r);
 	if (!patch)
 		return r->status;
 	json_t *old = current_record(r, ACT_UPDATE, "change");

@@ -168,6 +168,9 @@ static int sign_in_first(struct req *r)
 		return status;
 	}
 	req_add_header(r, "WWW-Authenticate", "Bearer realm=\"c2c\"");
+	if (!(r->route->flags & ROUTE_API))   /* a form sent after the session ended, most likely */
+		return reply_error(r, 401, "unauthenticated", NULL, "you are not signed in (or your session has ended): "
+				   "sign in on /login, then send the form again");
 	return reply_error(r, 401, "unauthenticated", NULL,
 			   "sign in first (on /login), or send an API token: Authorization: Bearer TOKEN");
 }

@@ -87,6 +87,7 @@ void html_printf(struct buf *b, const char *fmt, ...)
 static const struct { const char *section, *href, *label; } nav[] = {
 	{"cooperations", "/", "Cooperations"},
 	{"cities", "/cities", "Cities"},
+	{"plans", "/plans", "Action plans"},
 	{"api", "/api/v1", "Open data"},
 };
 

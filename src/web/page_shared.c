@@ -173,6 +173,8 @@ void page_record_actions(struct req *r, const struct entity *e, const json_t *re
 	if (permission_allows(&r->user, ACT_UPDATE, e, rec))
 		html_printf(b, "<a class=\"button\" href=\"/%s/%u/edit\">Edit this %s</a> ", e->plural, slug, e->name);
 	if (permission_allows(&r->user, ACT_READ_INTERNAL, e, rec))
-		html_printf(b, "<a href=\"/%s/%u/history\">History of changes</a>", e->plural, slug);
+		html_printf(b, "<a href=\"/%s/%u/history\">History of changes</a> ", e->plural, slug);
+	if (permission_allows(&r->user, ACT_DELETE, e, rec))
+		html_printf(b, "<a href=\"/%s/%u/delete\">Delete this %s</a>", e->plural, slug, e->name);
 	html_printf(b, "</p>\n");
 }

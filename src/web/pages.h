@@ -28,7 +28,8 @@ void page_capitalized(struct buf *b, const char *s);   /* "Pairing" from "pairin
  * Returns how many were written. */
 int page_query(struct buf *b, const struct req *r, const char *skip);
 
-/* For signed-in users: links to edit the record (when theirs) and to its history. */
+/* For signed-in users: links to edit the record and to delete it (when their role allows
+ * it), and to its history. */
 void page_record_actions(struct req *r, const struct entity *e, const json_t *rec);
 
 #endif

@@ -44,6 +44,8 @@ struct req {
 	const char *path;             /* decoded by libmicrohttpd */
 	const struct route *route;
 	const char *slug;             /* the {slug} of the pattern, if any */
+	const char *part;             /* the {part} of the pattern (a word such as a section key) */
+	int number;                   /* the {n} of the pattern (a revision number), else 0 */
 	struct req_arg args[REQ_ARGS_MAX];
 	int nargs;
 	struct list_query list;       /* for list routes: validated filters, limit, cursor */

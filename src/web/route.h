@@ -45,7 +45,8 @@ enum permission {
 
 struct route {
 	const char *method;
-	const char *pattern;          /* literal segments and at most one {slug} */
+	const char *pattern;          /* literal text and at most one each of {slug}, {part}
+					 (slug-shaped words) and {n} (a number from 1) */
 	int (*handler)(struct req *r);
 	const struct entity *entity;  /* for generic handlers; may be NULL */
 	enum permission perm;

@@ -9,18 +9,43 @@
 
 #include <string.h>
 
-/* Matches one pattern; a {slug} segment takes one path segment that is a valid slug
- * (anything else cannot name a record, so it is a 404, not a lookup). */
+/* One path segment, up to '/' or '.' (which no slug or number contains, so that
+ * "/plans/{slug}.pdf" works), copied into the arena; NULL when it is not a slug. */
+static const char *slug_segment(struct req *r, const char **path)
+{
+	size_t n = strcspn(*path, "/.");
+	char *seg = arena_strndup(&r->arena, *path, n);
+	*path += n;
+	return seg && is_slug(seg) ? seg : NULL;
+}
+
+/* Matches one pattern; {slug} and {part} take one segment that is a valid slug, {n} a
+ * revision number (anything else cannot name a record, so it is a 404, not a lookup). */
 static int pattern_match(const char *pattern, const char *path, struct req *r)
 {
+	r->slug = r->part = NULL;
+	r->number = 0;
 	while (*pattern && *path) {
-		if (strncmp(pattern, "{slug}", 6) == 0) {
-			size_t n = strcspn(path, "/");
-			char *seg = arena_strndup(&r->arena, path, n);
-			if (!seg || !is_slug(seg))
+		if (strncmp(pattern, "{slug}", 6) == 0 || strncmp(pattern, "{part}", 6) == 0) {
+			const char *seg = slug_segment(r, &path);
+			if (!seg)
 				return 0;
-			r->slug = seg;
+			*(pattern[1] == 's' ? &r->slug : &r->part) = seg;
 			pattern += 6;
+			continue;
+		}
+		if (strncmp(pattern, "{n}", 3) == 0) {
+			size_t n = strspn(path, "0123456789");
+			long long v;
+			char digits[12];
+			if (n == 0 || n >= sizeof digits)
+				return 0;
+			memcpy(digits, path, n);
+			digits[n] = '\0';
+			if (parse_int(digits, 1, 1000000000, &v))
+				return 0;
+			r->number = (int)v;
+			pattern += 3;
 			path += n;
 			continue;
 		}

@@ -149,8 +149,10 @@ int h_pg_ctl(const struct h_env *env, const char *action);
 /* The value of cookie `name` in a response's Set-Cookie header ("" when it clears it),
  * or NULL; free() it. */
 char *h_cookie(const struct h_resp *r, const char *name);
-/* The value of the hidden csrf field that follows `after` (NULL: anywhere) in a page, or
- * NULL; free() it. */
+/* The value of the hidden field `name` that follows `after` (NULL: anywhere) in a page,
+ * with the character references of an attribute value (&quot; &#39; &lt; &gt; &amp;)
+ * undone, or NULL; free() it. h_hidden_csrf is the one named csrf. */
+char *h_hidden(const char *body, const char *after, const char *name);
 char *h_hidden_csrf(const char *body, const char *after);
 
 /* Percent-encodes s for a query value or a path segment; free() the result. */

@@ -90,13 +90,29 @@ static int is_api_list(const struct route_info *r)
 	return r->api && !is_item_route(r) && strncmp(r->pattern, "/api/v1/", 8) == 0;
 }
 
+/* path with {part} replaced by a plan section and {n} by revision 1, the names every
+ * plan has. Takes path; free() the result. */
+static char *fill_slots(char *path)
+{
+	static const struct { const char *slot, *value; } slots[] = {{"{part}", "facts"}, {"{n}", "1"}};
+	for (size_t i = 0; i < sizeof slots / sizeof *slots; i++) {
+		char *at = strstr(path, slots[i].slot);
+		if (!at)
+			continue;
+		char *fixed = h_strf("%.*s%s%s", (int)(at - path), path, slots[i].value, at + strlen(slots[i].slot));
+		free(path);
+		path = fixed;
+	}
+	return path;
+}
+
 /* The route's pattern with {slug} replaced by the first record of its collection
  * (/api/v1/cities for both /cities/{slug} and /api/v1/cities/{slug}). free() it. */
 static char *concrete(const char *pattern)
 {
 	const char *slot = strstr(pattern, "/{slug}");
 	if (!slot)
-		return h_strf("%s", pattern);
+		return fill_slots(h_strf("%s", pattern));
 	int n = (int)(slot - pattern);
 	const char *prefix = strncmp(pattern, "/api/v1/", 8) == 0 ? "" : "/api/v1";
 	char *list = h_strf("%s%.*s?limit=1", prefix, n, pattern);
@@ -108,14 +124,20 @@ static char *concrete(const char *pattern)
 	char *path = h_strf("%.*s/%s%s", n, pattern, slug, slot + 7);
 	h_resp_free(&r);
 	free(list);
-	return path;
+	return fill_slots(path);
 }
 
 static const char *expected_type(const struct route_info *r)
 {
 	if (r->api)
 		return "application/json";
-	return strstr(r->pattern, ".css") ? "text/css" : "text/html";
+	static const struct { const char *suffix, *type; } types[] = {
+		{".css", "text/css"}, {".md", "text/markdown"}, {".pdf", "application/pdf"},
+	};
+	for (size_t i = 0; i < sizeof types / sizeof *types; i++)
+		if (strstr(r->pattern, types[i].suffix))
+			return types[i].type;
+	return "text/html";
 }
 
 /* ---- shared helpers ---- */
@@ -291,6 +313,7 @@ static void test_private_routes_need_sign_in(void **state)
 			free(path);
 			path = fixed;
 		}
+		path = fill_slots(path);
 		struct h_resp r;
 		if (h_request(&demo, &r, "GET", path, NULL, NULL))
 			fail_msg("GET %s: no answer", path);

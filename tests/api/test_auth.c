@@ -1,5 +1,6 @@
 /* test_auth.c: black-box tests of accounts against the real binary: the user and token
- * commands (including bad input that must change nothing), signing in and out, session
+ * commands (including bad input that must change nothing, and the audit log of every
+ * change they make, as `c2c audit` shows it), signing in and out, session
  * cookies and their rotation, idle and absolute expiry, throttling of failed sign-ins,
  * API tokens, CSRF and Origin checks, and what may be cached.
  *
@@ -18,6 +19,8 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <pwd.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #define MARIE_PW "nice haikou carnival 2018"
@@ -427,6 +430,137 @@ static void test_cli_tokens(void **state)
 	h_run_free(&run);
 	free(sid);
 	free(token);
+}
+
+/* ---- the audit log of account changes ---- */
+
+/* The operating-system user the CLI records as the actor (cmd/cli.c). */
+static const char *cli_actor(void)
+{
+	const struct passwd *pw = getpwuid(getuid());
+	return getenv("SUDO_USER") ? getenv("SUDO_USER") : pw ? pw->pw_name : "operator";
+}
+
+/* `c2c audit --json` (of one record when record is not NULL), newest first. */
+static json_t *audit_json(struct h_env *env, const char *record)
+{
+	struct h_run run;
+	if (record)
+		h_cli(env, &run, "audit", "--db", env->db, "--json", "--record", record, (char *)NULL);
+	else
+		h_cli(env, &run, "audit", "--db", env->db, "--json", "--limit", "10000", (char *)NULL);
+	json_t *rows = json_loads(run.out, 0, NULL);
+	if (run.status != 0 || !json_is_array(rows))
+		fail_msg("audit --json%s%s: exit %d: %s%s", record ? " --record " : "", record ? record : "", run.status,
+			 run.out, run.err);
+	h_run_free(&run);
+	return rows;
+}
+
+/* Fails unless the newest row of record is `action` through the CLI by its operator, and
+ * its changes[field] is exactly `change` (JSON text, keys sorted). */
+static void expect_cli_audit(struct h_env *env, const char *record, const char *action, const char *field,
+			     const char *change)
+{
+	json_t *rows = audit_json(env, record), *row = json_array_get(rows, 0);
+	char *got = row ? json_dumps(json_object_get(json_object_get(row, "changes"), field),
+				     JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY) : NULL;
+	const char *act = json_string_value(json_object_get(row, "action"));
+	const char *actor = json_string_value(json_object_get(row, "actor"));
+	const char *via = json_string_value(json_object_get(row, "via"));
+	if (!row || strcmp(act, action) != 0 || strcmp(actor, cli_actor()) != 0 || strcmp(via, "cli") != 0 ||
+	    !got || strcmp(got, change) != 0)
+		fail_msg("the newest audit row of %s should be %s by %s via cli with %s %s: %s", record, action, cli_actor(),
+			 field, change, row ? json_dumps(row, JSON_COMPACT) : "none");
+	free(got);
+	json_decref(rows);
+}
+
+static size_t audit_size(struct h_env *env)
+{
+	json_t *rows = audit_json(env, NULL);
+	size_t n = json_array_size(rows);
+	json_decref(rows);
+	return n;
+}
+
+/* Every change the user and token commands make is in the audit log, one row each, with
+ * the fields before and after and never a secret; refused commands and commands that
+ * change nothing add no row. */
+static void test_cli_account_changes_are_audited(void **state)
+{
+	struct h_env *env = *state;
+	struct h_run run;
+	add_user(env, "li.wei", "coordinator", "haikou", "a long password for li");
+	expect_cli_audit(env, "user/li.wei", "create", "role", "{\"after\":\"coordinator\"}");
+	expect_cli_audit(env, "user/li.wei", "create", "cities", "{\"after\":[\"haikou\"]}");
+	h_cli(env, &run, "user", "role", "--db", env->db, "--login", "li.wei", "--role", "coordinator", "--city", "haikou",
+	      "--city", "nice", (char *)NULL);
+	assert_int_equal(run.status, 0);
+	h_run_free(&run);
+	expect_cli_audit(env, "user/li.wei", "update", "cities", "{\"after\":[\"haikou\",\"nice\"],\"before\":[\"haikou\"]}");
+	cli_input(env, &run, "another long password\n", "user", "passwd", "--db", env->db, "--login", "li.wei",
+		  "--password-stdin", (char *)NULL);
+	assert_int_equal(run.status, 0);
+	h_run_free(&run);
+	expect_cli_audit(env, "user/li.wei", "update", "password", "{\"after\":\"changed\"}");
+	static const char *const toggles[][2] = {{"disable", "{\"after\":true,\"before\":false}"},
+						 {"enable", "{\"after\":false,\"before\":true}"}};
+	for (int i = 0; i < 2; i++) {
+		h_cli(env, &run, "user", toggles[i][0], "--db", env->db, "--login", "li.wei", (char *)NULL);
+		assert_int_equal(run.status, 0);
+		h_run_free(&run);
+		expect_cli_audit(env, "user/li.wei", "update", "disabled", toggles[i][1]);
+	}
+	h_cli(env, &run, "token", "create", "--db", env->db, "--user", "li.wei", "--name", "nightly sync", (char *)NULL);
+	assert_int_equal(run.status, 0);
+	char *token = h_strf("%.*s", (int)strcspn(run.out, "\n"), run.out);
+	h_run_free(&run);
+	h_cli(env, &run, "token", "list", "--db", env->db, "--json", (char *)NULL);
+	json_t *tokens = json_loads(run.out, 0, NULL);
+	char *record = h_strf("token/%lld", (long long)json_integer_value(json_object_get(json_array_get(tokens, 0), "id")));
+	char *id = strchr(record, '/') + 1;
+	h_run_free(&run);
+	json_decref(tokens);
+	expect_cli_audit(env, record, "create", "user", "{\"after\":\"li.wei\"}");
+	expect_cli_audit(env, record, "create", "name", "{\"after\":\"nightly sync\"}");
+	h_cli(env, &run, "token", "revoke", "--db", env->db, "--id", id, (char *)NULL);
+	assert_int_equal(run.status, 0);
+	h_run_free(&run);
+	json_t *rows = audit_json(env, record);
+	json_t *revoked = json_object_get(json_object_get(json_array_get(rows, 0), "changes"), "revoked_at");
+	if (!json_is_null(json_object_get(revoked, "before")) || !json_is_string(json_object_get(revoked, "after")))
+		fail_msg("token revoke: the audit row should show revoked_at from null to a time");
+	json_decref(rows);
+
+	/* commands that change nothing, or are refused, add nothing */
+	size_t n = audit_size(env);
+	const char *const unchanged[][12] = {
+		{"token", "revoke", "--db", env->db, "--id", id},
+		{"user", "enable", "--db", env->db, "--login", "li.wei"},
+		{"user", "role", "--db", env->db, "--login", "li.wei", "--role", "coordinator", "--city", "nice", "--city", "haikou"},
+		{"user", "role", "--db", env->db, "--login", "li.wei", "--role", "coordinator", "--city", "atlantis"},
+		{"token", "create", "--db", env->db, "--user", "nobody"},
+	};
+	for (size_t i = 0; i < sizeof unchanged / sizeof *unchanged; i++) {
+		const char *const *a = unchanged[i];
+		h_cli(env, &run, a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11], (char *)NULL);
+		h_run_free(&run);
+		if (audit_size(env) != n)
+			fail_msg("c2c %s %s %s %s: changed nothing, but added an audit row", a[0], a[1], a[4], a[5]);
+	}
+
+	/* the log shows who and what, never a password, a hash or a token */
+	h_cli(env, &run, "audit", "--db", env->db, "--actor", cli_actor(), (char *)NULL);
+	if (run.status != 0 || !strstr(run.out, "create user/li.wei") || !strstr(run.out, "update token/"))
+		fail_msg("c2c audit --actor %s should list the account changes: %s%s", cli_actor(), run.out, run.err);
+	h_run_free(&run);
+	json_t *all = audit_json(env, NULL);
+	char *text = json_dumps(all, JSON_COMPACT);
+	if (strstr(text, "argon2") || strstr(text, "long password") || strstr(text, token + 4))
+		fail_msg("the audit log holds a secret: %.2000s", text);
+	free(text), free(token), free(record);
+	json_decref(all);
 }
 
 /* `init` makes no account; `init --demo` makes admin with a password printed once. */
@@ -952,6 +1086,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_cli_user_bad_input_changes_nothing, setup_accounts, teardown),
 		cmocka_unit_test_setup_teardown(test_cli_user_commands, setup_accounts, teardown),
 		cmocka_unit_test_setup_teardown(test_cli_tokens, setup_accounts, teardown),
+		cmocka_unit_test_setup_teardown(test_cli_account_changes_are_audited, setup_accounts, teardown),
 		cmocka_unit_test_setup_teardown(test_init_demo_admin, setup_accounts, teardown),
 		cmocka_unit_test_setup_teardown(test_sign_in_and_rotation, setup_served, teardown),
 		cmocka_unit_test_setup_teardown(test_logout_ends_session_on_server, setup_served, teardown),

@@ -9,7 +9,7 @@ const PAGES = [
   '/', '/?topic=Tourism&kind=cluster', '/?kind=pairing&country=ES', '/cities', '/cities?country=CN',
   '/cities/haikou', '/cities/nice', '/cities/tianjin',
   '/cooperations/nice-haikou', '/cooperations/haikou-eu-cluster', '/cooperations/nice-china-cluster',
-  '/login',
+  '/programmes', '/programmes/iuc-asia', '/login',
 ];
 let chrome;
 

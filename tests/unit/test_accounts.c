@@ -1,8 +1,10 @@
 /* test_accounts.c: accounts and signing in, below the web: password rules (length in
  * characters, the common-password list), Argon2id round trips, tokens and their hashes,
  * login names, and, on a real database of the suite's backend (tests/common/testdb.h),
- * accounts, session expiry and rotation with a clock the test sets, API tokens, and the
- * counting of failed sign-ins that throttling relies on. */
+ * accounts, session expiry and rotation with a clock the test sets, API tokens, the
+ * counting of failed sign-ins that throttling relies on, the audit rows every change of
+ * an account or a token writes (in the change's transaction, never with a secret), and
+ * the refusal to delete a city a coordinator keeps. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -447,6 +449,149 @@ static void failed_sign_ins_counted(void **state)
 	assert_int_equal(n, 0);
 }
 
+/* ---- the audit log of accounts and tokens ---- */
+
+/* The newest audit row of kind/key, checked to be `action` by the connection's actor;
+ * returns its changes (a new reference). */
+static json_t *newest_change(struct fixture *f, const char *kind, const char *key, const char *action)
+{
+	struct audit_query q = {.entity = kind, .record = key, .limit = 1};
+	json_t *rows;
+	assert_int_equal(store_audit_list(f->db, &q, &rows), STORE_OK);
+	json_t *row = json_array_get(rows, 0);
+	if (!row)
+		fail_msg("no audit row for %s/%s", kind, key);
+	assert_string_equal(json_string_value(json_object_get(row, "action")), action);
+	assert_string_equal(json_string_value(json_object_get(row, "actor")), "operator");
+	assert_string_equal(json_string_value(json_object_get(row, "via")), "cli");
+	json_t *changes = json_incref(json_object_get(row, "changes"));
+	json_decref(rows);
+	return changes;
+}
+
+/* Fails unless changes is exactly the JSON text want (keys sorted). */
+static void expect_changes(json_t *changes, const char *want)
+{
+	char *got = json_dumps(changes, JSON_COMPACT | JSON_SORT_KEYS);
+	if (strcmp(got, want) != 0)
+		fail_msg("the audit row's changes are %s, expected %s", got, want);
+	free(got);
+	json_decref(changes);
+}
+
+static int64_t audit_rows(struct fixture *f)
+{
+	return db_int1(f->db, "SELECT count(*) FROM audit", NULL, -1);
+}
+
+/* No password hash, token or token hash anywhere in the log. */
+static void expect_no_secret(struct fixture *f, const char *token, const char *hash)
+{
+	json_t *rows;
+	struct audit_query q = {.limit = 1000};
+	assert_int_equal(store_audit_list(f->db, &q, &rows), STORE_OK);
+	char *text = json_dumps(rows, JSON_COMPACT);
+	if (strstr(text, "argon2") || (token && strstr(text, token + 4)) || (hash && strstr(text, hash)))
+		fail_msg("the audit log holds a secret: %s", text);
+	free(text);
+	json_decref(rows);
+}
+
+static void account_changes_audited(void **state)
+{
+	struct fixture *f = *state;
+	db_set_actor(f->db, "operator", "cli");
+	struct account a;
+	add_account(f->db, &a, "li.wei", ROLE_COORDINATOR, "haikou");
+	expect_changes(newest_change(f, AUDIT_USER, "li.wei", "create"),
+		       "{\"cities\":{\"after\":[\"haikou\"]},\"role\":{\"after\":\"coordinator\"}}");
+	assert_int_equal(accounts_user_set_password(f->db, a.user.id, "$argon2id$v=19$m=65536,t=2,p=1$bmV3c2FsdA$bmV3"), STORE_OK);
+	expect_changes(newest_change(f, AUDIT_USER, "li.wei", "update"), "{\"password\":{\"after\":\"changed\"}}");
+	assert_int_equal(accounts_user_disable(f->db, a.user.id), STORE_OK);
+	expect_changes(newest_change(f, AUDIT_USER, "li.wei", "update"), "{\"disabled\":{\"after\":true,\"before\":false}}");
+	int64_t n = audit_rows(f);
+	assert_int_equal(accounts_user_disable(f->db, a.user.id), STORE_OK);   /* already: nothing to record */
+	assert_int_equal(audit_rows(f), n);
+	assert_int_equal(accounts_user_enable(f->db, a.user.id), STORE_OK);
+	expect_changes(newest_change(f, AUDIT_USER, "li.wei", "update"), "{\"disabled\":{\"after\":false,\"before\":true}}");
+	a.user.ncities = 2;
+	snprintf(a.user.cities[0], sizeof a.user.cities[0], "rome");
+	snprintf(a.user.cities[1], sizeof a.user.cities[1], "haikou");
+	struct errors errs;
+	errors_init(&errs);
+	assert_int_equal(accounts_user_set_role(f->db, &a.user, &errs), STORE_OK);
+	expect_changes(newest_change(f, AUDIT_USER, "li.wei", "update"),
+		       "{\"cities\":{\"after\":[\"haikou\",\"rome\"],\"before\":[\"haikou\"]}}");
+	n = audit_rows(f);
+	assert_int_equal(accounts_user_set_role(f->db, &a.user, &errs), STORE_OK);   /* the same again */
+	assert_int_equal(audit_rows(f), n);
+	a.user.role = ROLE_MEMBER;
+	a.user.ncities = 0;
+	assert_int_equal(accounts_user_set_role(f->db, &a.user, &errs), STORE_OK);
+	expect_changes(newest_change(f, AUDIT_USER, "li.wei", "update"), "{\"cities\":{\"after\":[],\"before\":"
+		       "[\"haikou\",\"rome\"]},\"role\":{\"after\":\"member\",\"before\":\"coordinator\"}}");
+	expect_no_secret(f, NULL, NULL);
+}
+
+static void token_changes_audited(void **state)
+{
+	struct fixture *f = *state;
+	db_set_actor(f->db, "operator", "cli");
+	char token[TOKEN_TEXT_MAX], hash[TOKEN_HASH_MAX], key[24];
+	int64_t id;
+	int was;
+	token_new(token, TOKEN_API_PREFIX);
+	token_hash(token, hash);
+	assert_int_equal(accounts_token_create(f->db, f->nice.user.id, "nightly sync", hash, T0, T0 + 86400, &id), STORE_OK);
+	snprintf(key, sizeof key, "%lld", (long long)id);
+	expect_changes(newest_change(f, AUDIT_TOKEN, key, "create"), "{\"expires_at\":{\"after\":\"2027-01-16T08:00:00Z\"},"
+		       "\"name\":{\"after\":\"nightly sync\"},\"user\":{\"after\":\"marie\"}}");
+	assert_int_equal(accounts_token_revoke(f->db, id, T0 + 5, &was), STORE_OK);
+	expect_changes(newest_change(f, AUDIT_TOKEN, key, "update"),
+		       "{\"revoked_at\":{\"after\":\"2027-01-15T08:00:05Z\",\"before\":null}}");
+	int64_t n = audit_rows(f);
+	assert_int_equal(accounts_token_revoke(f->db, id, T0 + 6, &was), STORE_OK);   /* already revoked */
+	assert_true(was);
+	assert_int_equal(audit_rows(f), n);
+	expect_no_secret(f, token, hash);
+}
+
+/* The row is written in the caller's transaction: a rollback takes both away. */
+static void audit_rolls_back_with_the_change(void **state)
+{
+	struct fixture *f = *state;
+	int64_t n = audit_rows(f);
+	assert_int_equal(db_begin_write(f->db), DB_OK);
+	assert_int_equal(accounts_user_disable(f->db, f->nice.user.id), STORE_OK);
+	assert_int_equal(audit_rows(f), n + 1);
+	assert_int_equal(db_rollback(f->db), DB_OK);
+	assert_int_equal(audit_rows(f), n);
+	struct account a;
+	assert_int_equal(accounts_user_find(f->db, "marie", &a, NULL), STORE_OK);
+	assert_false(a.disabled);
+}
+
+/* A city a coordinator keeps is not deleted, and the refusal names the account; once
+ * nobody keeps it, it goes. */
+static void kept_city_not_deleted(void **state)
+{
+	struct fixture *f = *state;
+	struct errors errs;
+	errors_init(&errs);
+	assert_int_equal(store_delete(f->db, &entity_city, "nice", &errs), STORE_INVALID);
+	assert_string_equal(errs.e[0].code, "conflict");
+	assert_non_null(strstr(errs.e[0].message, "marie"));
+	json_t *nice;
+	assert_int_equal(store_get(f->db, &entity_city, "nice", &nice), STORE_OK);
+	json_decref(nice);
+	struct user u = f->nice.user;
+	snprintf(u.cities[0], sizeof u.cities[0], "rome");
+	errors_init(&errs);
+	assert_int_equal(accounts_user_set_role(f->db, &u, &errs), STORE_OK);
+	assert_int_equal(store_delete(f->db, &entity_city, "nice", &errs), STORE_OK);
+	assert_int_equal(store_get(f->db, &entity_city, "nice", &nice), STORE_NOT_FOUND);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -464,6 +609,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(session_rotation_and_disabling, setup, teardown),
 		cmocka_unit_test_setup_teardown(api_tokens, setup, teardown),
 		cmocka_unit_test_setup_teardown(failed_sign_ins_counted, setup, teardown),
+		cmocka_unit_test_setup_teardown(account_changes_audited, setup, teardown),
+		cmocka_unit_test_setup_teardown(token_changes_audited, setup, teardown),
+		cmocka_unit_test_setup_teardown(audit_rolls_back_with_the_change, setup, teardown),
+		cmocka_unit_test_setup_teardown(kept_city_not_deleted, setup, teardown),
 	};
 	printf("# backend: %s\n", testdb_backend());
 	return cmocka_run_group_tests(tests, NULL, NULL);

