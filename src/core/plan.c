@@ -496,6 +496,17 @@ static int absent(const json_t *v)
 	return !v || json_is_null(v) || (json_is_string(v) && is_blank(json_string_value(v)));
 }
 
+int plan_message_check(const char *message, struct errors *errs)
+{
+	if (!utf8_valid(message, strlen(message)) || utf8_has_control(message) || strpbrk(message, "\n\r\t") ||
+	    utf8_chars(message) > PLAN_MESSAGE_MAX) {
+		errors_add(errs, "message", "invalid_field", "message must be one line of at most %d characters",
+			   PLAN_MESSAGE_MAX);
+		return -1;
+	}
+	return 0;
+}
+
 /* The rules for required keys, checked on the input so that they are reported together
  * with every other error. Returns the number of errors added. */
 static int check_required(json_t *in, struct errors *errs)

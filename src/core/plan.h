@@ -59,6 +59,11 @@ const struct plan_section *plan_section_by_key(const char *key);
 #define PLAN_LIST_MAX 200            /* themes, activities, points of one activity, ... */
 #define PLAN_MESSAGE_MAX 200         /* revision message */
 
+/* Checks a revision message: valid UTF-8 on one line (no line breaks, tabs or other
+ * controls), at most PLAN_MESSAGE_MAX characters. 0, or -1 with an error for field
+ * "message" added to errs. */
+int plan_message_check(const char *message, struct errors *errs);
+
 /* The plan record used for permission checks and lists (entity_plan is not part of the
  * generic registry: plans are documents, stored by store/plans.c). */
 extern const struct entity entity_plan;

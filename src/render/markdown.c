@@ -193,6 +193,14 @@ static void header_table(struct buf *b, const json_t *view)
 		if (i == 0)
 			buf_puts(b, "|---|---|---|\n");
 	}
+	struct buf names = BUF_INIT(1 << 16);
+	render_city_names(view, &names);
+	if (names.len) {
+		buf_puts(b, "\nCities: ");
+		put_inline(b, buf_str(&names));
+		buf_puts(b, "\n");
+	}
+	buf_free(&names);
 }
 
 static void period(struct buf *b, const json_t *content)

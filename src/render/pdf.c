@@ -100,6 +100,15 @@ static void header_table(struct flow *f, const json_t *view)
 	json_t *row;
 	json_array_foreach(json_object_get(view, "header"), i, row)
 		header_row(f, row, i == 0);
+	flow_space(f, 5);
+	struct buf names = BUF_INIT(SMALL_MAX), m = BUF_INIT(SMALL_MAX);
+	render_city_names(view, &names);
+	if (names.len) {   /* the cities' own names, as the page shows them */
+		put_wrapped(&m, "Cities: ", buf_str(&names), "");
+		flow_text(f, FONT_SMALL, buf_str(&m), MARGIN_X, TEXT_W, &RGB_MUTED);
+	}
+	buf_free(&names);
+	buf_free(&m);
 	flow_space(f, 8);
 }
 

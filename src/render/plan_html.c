@@ -62,7 +62,7 @@ static void facts(struct buf *b, const json_t *view, const struct plan_html_opti
 		else
 			html_printf(b, "%s", str(c, "name"));
 		if (str(c, "native"))
-			html_printf(b, " <span lang=\"zh\">%s</span>", str(c, "native"));
+			html_printf(b, " <span lang=\"%s\">%s</span>", str(c, "native_lang"), str(c, "native"));
 	}
 	json_t *coop = json_object_get(view, "cooperation");
 	if (coop && opt->links)

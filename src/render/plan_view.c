@@ -123,15 +123,18 @@ static json_t *header(const json_t *content, const json_t *own, const json_t *co
 	return rows;
 }
 
-/* The Chinese (or other non-Latin) name of a city, for the cities list. */
-static const char *native_name(const json_t *city)
+/* The city's name in Chinese, Japanese or Korean, if it has one: the other_names entry
+ * (not consumed), for the cities list. */
+static const json_t *native_name(const json_t *city)
 {
+	static const char *const scripts[] = {"zh", "ja", "ko", NULL};
 	size_t i;
 	json_t *n;
 	json_array_foreach(json_object_get(city, "other_names"), i, n) {
 		const char *lang = json_string_value(json_object_get(n, "lang"));
-		if (lang && (strcmp(lang, "zh") == 0 || strcmp(lang, "ja") == 0 || strcmp(lang, "ko") == 0))
-			return json_string_value(json_object_get(n, "name"));
+		for (const char *const *l = scripts; lang && *l; l++)
+			if (strcmp(lang, *l) == 0)
+				return n;
 	}
 	return NULL;
 }
@@ -155,11 +158,13 @@ static int load_cities(struct db *db, const json_t *content, json_t *own, json_t
 			continue;   /* deleted since: the plan keeps its slug; no facts to show */
 		if (rc)
 			break;
-		const char *native = native_name(rec);
+		const json_t *native = native_name(rec);
 		json_t *summary = json_pack("{s:O, s:O, s:s}", "slug", slug, "name", json_object_get(rec, "name"),
 					    "role", is_own ? "city" : "counterpart");
-		if (native)
-			json_object_set_new(summary, "native", json_string(native));
+		if (native) {
+			json_object_set(summary, "native", json_object_get(native, "name"));
+			json_object_set(summary, "native_lang", json_object_get(native, "lang"));
+		}
 		json_array_append_new(cities, summary);
 		json_array_append_new(is_own ? own : counterparts, rec);
 	}

@@ -8,7 +8,9 @@
  *    "content": {... the revision, core/plan.h ...},
  *    "header": [{"label", "city", "counterparts"}, ...]   display strings: the plan's stated
  *              facts where it states them, else the city records' values, else "N/A";
- *    "cities": [{"slug", "name", "role": "city"|"counterpart", "native"}],
+ *    "cities": [{"slug", "name", "role": "city"|"counterpart", "native", "native_lang"}]:
+ *              the city records named, "native" the name in Chinese, Japanese or Korean
+ *              (language "native_lang") where the record has one,
  *    "cooperation": {"slug", "name"} or absent,
  *    "sdg_titles": {"3": "Good health and well-being", ...} for the SDGs the plan names} */
 #ifndef C2C_PLAN_VIEW_H

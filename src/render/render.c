@@ -82,6 +82,17 @@ void render_revision_line(const json_t *view, struct buf *out)
 			   render_saved_date(saved, day, sizeof day));
 }
 
+void render_city_names(const json_t *view, struct buf *out)
+{
+	size_t i;
+	json_t *c;
+	json_array_foreach(json_object_get(view, "cities"), i, c) {
+		const char *native = json_string_value(json_object_get(c, "native"));
+		buf_printf(out, "%s%s%s%s", i ? " \xC2\xB7 " : "", json_string_value(json_object_get(c, "name")),
+			   native ? " " : "", native ? native : "");
+	}
+}
+
 const char *render_sdg_title(const json_t *view, long long n)
 {
 	char key[24];

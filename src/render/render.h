@@ -12,6 +12,9 @@
  *                  {"label": "Population", "city": "540 000", "counterparts": "N/A"}, ...]
  *                 display strings, printed as they are, in this order; the first row is
  *                 the head of the table
+ *   "cities"      [{"name": "Haikou", "native": "海口"}, ...]: the city records the plan
+ *                 names, printed under the header table with their names in Chinese,
+ *                 Japanese or Korean (plan_view.h)
  *   "content"     the revision's content, as core/plan.h describes it
  *   "sdg_titles"  {"3": "Good health and well-being", ...}: titles of the SDGs it names
  *
@@ -67,6 +70,10 @@ void render_release_caches(void);
 
 /* "Revision 3, saved 14 March 2020" (the parts the view has) into out. */
 void render_revision_line(const json_t *view, struct buf *out);
+
+/* "Haikou 海口 · Kunming 昆明 · Nice" (plain text, not escaped): the view's cities with
+ * their names in their own script, into out; nothing when the view names no city. */
+void render_city_names(const json_t *view, struct buf *out);
 
 /* 1 when the summary shows section s: it has content, and it is not the importer's
  * unplaced text (which the plan page shows its editors only). */

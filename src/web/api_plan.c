@@ -167,11 +167,12 @@ static const char *message_of(struct req *r, json_t *body, const char *fallback,
 	if (!m)
 		return fallback;
 	const char *s = json_string_value(m);
-	if (!s || utf8_chars(s) > PLAN_MESSAGE_MAX || utf8_has_control(s)) {
-		errors_add(errs, "message", "invalid_field", "message must be text of at most %d characters on one line",
-			   PLAN_MESSAGE_MAX);
+	if (!s) {
+		errors_add(errs, "message", "invalid_field", "message must be a string");
 		return NULL;
 	}
+	if (plan_message_check(s, errs))
+		return NULL;
 	return *s ? s : fallback;
 }
 
@@ -216,11 +217,19 @@ int api_plan_put(struct req *r)
 		json_decref(body);
 		return reply_store_error(r, rc);
 	}
+	/* If-Match is false when there is nothing to match (RFC 9110, 13.1.1): a client that
+	 * read a plan since deleted must not recreate it unknowingly. */
+	if (rc == STORE_NOT_FOUND && req_header(r, "If-Match")) {
+		json_decref(body);
+		return reply_error(r, 412, "stale", NULL, "plan %s does not exist (any more): send the PUT without "
+				   "If-Match to create it", r->slug);
+	}
 	json_t *old = rc == STORE_NOT_FOUND ? NULL : current_for_write(r);
 	if (rc == STORE_OK && !old) {
 		json_decref(body);
 		return r->status;
 	}
+	int created = !old;
 	int base = old ? (int)json_integer_value(json_object_get(old, "revision")) : 0;
 	struct plan_saved saved;
 	int status = plan_write(r, r->slug, json_object_get(body, "content"), json_object_get(old, "content"),
@@ -231,9 +240,9 @@ int api_plan_put(struct req *r)
 		return write_failed(r, status, &errs);
 	char location[128];
 	snprintf(location, sizeof location, "/api/v1/plans/%s", r->slug);
-	if (!old)
+	if (created)
 		r->location = arena_strdup(&r->arena, location);
-	return reply_current(r, old ? 200 : 201);
+	return reply_current(r, created ? 201 : 200);
 }
 
 int api_plan_restore(struct req *r)

@@ -248,8 +248,10 @@ static json_t *apply_section(const json_t *content, const struct plan_section *s
 		json_object_set_new(part, "period", json_pack("{s:O?, s:O?}", "start", json_object_get(values, "start"),
 							      "end", json_object_get(values, "end")));
 	} else {
+		/* copies, not references: split_points() changes the rows, and the values must
+		 * stay as the user typed them for a form shown again (422, 409) */
 		for (const char *const *k = keys; *k; k++)
-			json_object_set(part, *k, json_object_get(values, *k));
+			json_object_set_new(part, *k, json_deep_copy(json_object_get(values, *k)));
 		if (s->kind == SEC_TIMELINE)
 			split_points(json_object_get(part, "activities"));
 	}
@@ -349,8 +351,11 @@ static int edit_page(struct req *r, const struct edit_state *st, const json_t *m
 		html_printf(b, "<form class=\"edit\" method=\"post\" action=\"/plans/%u/edit/%u\">", r->slug, st->s->key);
 	else
 		html_printf(b, "<form class=\"edit\" method=\"post\" action=\"/plans/new\">");
+	/* After a conflict the form is based on the revision now current, whose changes the
+	 * user has been shown: sending it again makes the user's version current. */
+	int base = mine ? (int)json_integer_value(json_object_get(st->doc, "revision")) : st->base;
 	html_printf(b, "<input type=\"hidden\" name=\"csrf\" value=\"%s\"><input type=\"hidden\" name=\"base\" value=\"%d\">",
-		    r->session.csrf, st->base);
+		    r->session.csrf, base);
 	if (!st->doc)
 		html_printf(b, "<div class=\"field\"><label for=\"f-slug\">Address of the plan <span class=\"required\">"
 			    "(required)</span></label><input id=\"f-slug\" name=\"slug\" type=\"text\" value=\"%s\">"
@@ -416,9 +421,7 @@ static int save(struct req *r, struct edit_state *st, const char *slug, json_t *
 	struct plan_saved saved;
 	const char *message = st->message && *st->message ? st->message
 			      : st->doc ? "edited through the web" : "created through the web";
-	if (utf8_chars(message) > PLAN_MESSAGE_MAX || utf8_has_control(message))
-		errors_add(&errs, "message", "invalid_field", "the message must be one line of at most %d characters",
-			   PLAN_MESSAGE_MAX);
+	plan_message_check(message, &errs);
 	int status = errs.n ? 422 : plan_write(r, slug, content, json_object_get(st->doc, "content"), message,
 						    st->base, &saved, &errs);
 	if (status == 412)

@@ -9,28 +9,38 @@
 
 #include <string.h>
 
-/* One path segment, up to '/' or '.' (which no slug or number contains, so that
- * "/plans/{slug}.pdf" works), copied into the arena; NULL when it is not a slug. */
-static const char *slug_segment(struct req *r, const char **path)
+/* A section key: lowercase ASCII letters, digits and '_' (the keys of plan.c's table,
+ * such as "key_focus"), at most 32 of them. */
+static int is_part(const char *s)
+{
+	size_t n = strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789_");
+	return n > 0 && n <= 32 && s[n] == '\0';
+}
+
+/* One path segment, up to '/' or '.' (which no slug, key or number contains, so that
+ * "/plans/{slug}.pdf" works), copied into the arena; NULL when it is not of the shape
+ * `valid` accepts. */
+static const char *segment(struct req *r, const char **path, int (*valid)(const char *))
 {
 	size_t n = strcspn(*path, "/.");
 	char *seg = arena_strndup(&r->arena, *path, n);
 	*path += n;
-	return seg && is_slug(seg) ? seg : NULL;
+	return seg && valid(seg) ? seg : NULL;
 }
 
-/* Matches one pattern; {slug} and {part} take one segment that is a valid slug, {n} a
- * revision number (anything else cannot name a record, so it is a 404, not a lookup). */
+/* Matches one pattern; {slug} takes one segment that is a valid slug, {part} a section
+ * key, {n} a revision number (anything else cannot name a record, so it is a 404, not a lookup). */
 static int pattern_match(const char *pattern, const char *path, struct req *r)
 {
 	r->slug = r->part = NULL;
 	r->number = 0;
 	while (*pattern && *path) {
 		if (strncmp(pattern, "{slug}", 6) == 0 || strncmp(pattern, "{part}", 6) == 0) {
-			const char *seg = slug_segment(r, &path);
+			int is_slug_pattern = pattern[1] == 's';
+			const char *seg = segment(r, &path, is_slug_pattern ? is_slug : is_part);
 			if (!seg)
 				return 0;
-			*(pattern[1] == 's' ? &r->slug : &r->part) = seg;
+			*(is_slug_pattern ? &r->slug : &r->part) = seg;
 			pattern += 6;
 			continue;
 		}

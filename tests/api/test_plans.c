@@ -22,8 +22,7 @@
  *
  * Every test has a world of its own (world.h: the demo data, accounts made with `c2c user
  * add`, an API token each, a server). Runs on SQLite and, under scripts/with-postgres, on
- * PostgreSQL. Tests that a known bug in src/ blocks are marked KNOWN BUG and skipped;
- * each says what it expects and where the fault is. */
+ * PostgreSQL. */
 #include "world.h"
 
 #include <stdarg.h>
@@ -686,16 +685,6 @@ static void expect_pdf_bytes(const struct h_resp *r, const char *what)
 		fail_msg("%s: the body does not end with %%%%EOF", what);
 }
 
-/* Tests of behaviour that a known bug in src/ breaks are skipped, saying so, unless
- * C2C_TEST_KNOWN_BUGS is set (to see whether the bug is still there). */
-#define KNOWN_BUG(where)                                                                              \
-	do {                                                                                          \
-		if (!getenv("C2C_TEST_KNOWN_BUGS")) {                                                 \
-			fprintf(stderr, "  skipped: known bug in %s (set C2C_TEST_KNOWN_BUGS=1 to run)\n", where); \
-			skip();                                                                       \
-		}                                                                                     \
-	} while (0)
-
 /* =================================================================================== */
 /* 1. Reading                                                                          */
 /* =================================================================================== */
@@ -1284,14 +1273,11 @@ static void test_put_invalid(void **state)
 	json_decref(doc);
 }
 
-/* KNOWN BUG (src/web/api_plan.c, message_of, and src/web/page_plan_edit.c, save): a
- * revision message must be "text of at most 200 characters on one line" (the error
- * message says so, and the list of revisions shows it on one line), but the check is
- * utf8_has_control(), which lets line breaks and tabs through: a message "a\nb" is saved. */
+/* A revision message is one line: a message with a line break is refused (422, field
+ * "message") and nothing is saved. */
 static void test_put_message_on_two_lines_is_422(void **state)
 {
 	struct world *w = *state;
-	KNOWN_BUG("src/web/api_plan.c: a message with a line break is accepted");
 	char *etag;
 	json_t *doc = plan_doc(w, "nice", &etag);
 	json_t *content = with(json_object_get(doc, "content"), "key_focus", json_string("Another focus."));
@@ -1354,14 +1340,12 @@ static void test_put_new_plan(void **state)
 	json_decref(doc), json_decref(content);
 }
 
-/* KNOWN BUG (src/web/api_plan.c, api_plan_put): when the plan does not exist the
- * If-Match header is ignored and the PUT creates it (201). RFC 9110 13.1.1: If-Match is
- * false when there is no current representation, so the answer must be 412; otherwise a
- * client that read a plan which was then deleted recreates it without noticing. */
+/* If-Match is false when there is no current representation (RFC 9110, 13.1.1): a PUT
+ * with If-Match of a plan that does not exist is 412, so that a client that read a plan
+ * since deleted does not recreate it unknowingly. */
 static void test_put_new_plan_with_if_match_is_412(void **state)
 {
 	struct world *w = *state;
-	KNOWN_BUG("src/web/api_plan.c: If-Match ignored on a new plan");
 	char *etag = w_etag_of(w, "/api/v1/plans/haikou");
 	json_t *content = json_pack("{s:s, s:s}", "title", "Rome", "city", "rome");
 	char *before = state_of(w);
@@ -1853,13 +1837,10 @@ static void form_flow(struct world *w, const char *section)
 	signed_out(&marie);
 }
 
-/* KNOWN BUG (src/web/router.c, slug_segment via pattern_match): {part} must be a slug
- * (lower-case letters, digits, hyphens), so /plans/{slug}/edit/key_focus and
- * /edit/key_challenges answer 404, although the plan page links to them as the Edit
- * links of "Key focus of cooperation themes" and "Key challenges". */
+/* The form flow on a section whose key is not a slug (key_focus): the Edit links of
+ * "Key focus of cooperation themes" and "Key challenges" lead to working forms. */
 static void test_form_key_focus(void **state)
 {
-	KNOWN_BUG("src/web/router.c: /plans/nice/edit/key_focus is 404");
 	form_flow(*state, "key_focus");
 }
 
@@ -1869,11 +1850,10 @@ static void test_form_objectives(void **state)
 	form_flow(*state, "objectives");
 }
 
-/* Every Edit link of the plan page opens its form (see test_form_key_focus). */
+/* Every Edit link of the plan page opens its form . */
 static void test_every_edit_link_opens_a_form(void **state)
 {
 	struct world *w = *state;
-	KNOWN_BUG("src/web/router.c: /plans/nice/edit/key_focus is 404");
 	struct signed_in marie = sign_in_as(w, NICE);
 	struct h_resp r;
 	get_page(w, &r, "/plans/nice", marie.session, 200);
@@ -1901,14 +1881,11 @@ static void test_every_edit_link_opens_a_form(void **state)
 	signed_out(&marie);
 }
 
-/* KNOWN BUG (src/web/page_plan_edit.c, page_plan_edit_submit): the 409 page keeps the
- * base revision the user started from in its hidden field, so sending it again (what
- * its text invites: "Save again to make yours current") is refused with 409 again, for
- * ever. Record forms (page_edit.c) put the current version in the conflict form. */
+/* The 409 page's form is based on the revision now current (the one whose changes it
+ * shows), so sending it again, as its text invites, saves the user's version. */
 static void test_form_conflict_saved_again(void **state)
 {
 	struct world *w = *state;
-	KNOWN_BUG("src/web/page_plan_edit.c: the 409 form keeps the stale base");
 	struct signed_in marie = sign_in_as(w, NICE);
 	const char *path = "/plans/nice/edit/objectives";
 	struct h_resp r;
@@ -2015,15 +1992,11 @@ static void test_form_activities_invalid(void **state)
 	signed_out(&marie);
 }
 
-/* KNOWN BUG (src/web/page_plan_edit.c, apply_section): the submitted rows are put into
- * the new content by reference (json_object_set of values' "activities"), and
- * split_points() then turns each row's "points" text into a list in place, in the form's
- * values too; the 422 (and 409) page then shows every activity's sub-points empty. The
- * user's input is lost, and sending that form again deletes every sub-point of the plan. */
+/* The 422 page of the activities form keeps every activity's sub-points as typed, and
+ * sending it again once corrected changes only what was corrected. */
 static void test_form_activities_422_keeps_sub_points(void **state)
 {
 	struct world *w = *state;
-	KNOWN_BUG("src/web/page_plan_edit.c: the 422 form loses the activities' sub-points");
 	struct signed_in marie = sign_in_as(w, NICE);
 	const char *path = "/plans/nice/edit/activities";
 	json_t *doc = plan_doc(w, "nice", NULL);
@@ -2225,14 +2198,11 @@ static void test_markdown_and_pdf(void **state)
 	json_decref(doc);
 }
 
-/* KNOWN BUG (src/render/pdf.c): the summary page names the cities in Chinese (尼斯, 海口,
- * 昆明, ... in <span lang="zh">), but the PDF does not: pdftotext finds no Chinese text in
- * /plans/nice.pdf or /plans/haikou.pdf, although the issue asks for "a Chinese city name"
- * in the PDF and the Noto CJK fonts are embedded. */
+/* The PDF names the cities in Chinese as the summary page does (尼斯, 海口, 昆明, ...):
+ * pdftotext finds every such name of the page in the PDF. */
 static void test_pdf_names_cities_in_chinese(void **state)
 {
 	struct world *w = *state;
-	KNOWN_BUG("src/render/pdf.c: no Chinese city names in the PDF");
 	const char *slugs[] = {"nice", "haikou"};
 	for (size_t i = 0; i < 2; i++) {
 		char *page = h_strf("/plans/%s", slugs[i]), *pdf = h_strf("/plans/%s.pdf", slugs[i]);
