@@ -11,6 +11,7 @@
 #include "cmd/cli.h"
 #include "core/country.h"
 #include "core/record.h"
+#include "import/importer.h"
 #include "import/pairing_page.h"
 #include "store/store.h"
 #include "util/buf.h"
@@ -19,7 +20,6 @@
 
 #include <ctype.h>
 #include <getopt.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -41,61 +41,9 @@ struct apply {
 	json_t *city[2];            /* the stored (normalised) cities after the write */
 };
 
-static void fail(struct apply *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void fail(struct apply *a, const char *fmt, ...)
-{
-	struct buf b = BUF_INIT(4096);
-	va_list ap;
-	va_start(ap, fmt);
-	buf_vprintf(&b, fmt, ap);
-	va_end(ap);
-	json_array_append_new(a->fails, json_string(buf_str(&b)));
-	buf_free(&b);
-}
-
-/* Adds each validation or store error, prefixed by what was being written. */
-static void fail_errors(struct apply *a, const char *what, const struct errors *errs)
-{
-	for (int i = 0; i < errs->n; i++)
-		fail(a, "%s: %s", what, errs->e[i].message);
-	if (errs->dropped)
-		fail(a, "%s: %d more errors", what, errs->dropped);
-	if (errs->n == 0 && errs->dropped == 0)
-		fail(a, "%s: the database refused the write", what);
-}
-
-/* ---- the topic taxonomy ---- */
-
-static void free_topics(char **names)
-{
-	for (size_t i = 0; names && names[i]; i++)
-		free(names[i]);
-	free(names);
-}
-
-/* The topic names in the database as a NULL-terminated array, at most TOPICS_MAX of
- * them; caller frees it with free_topics(). NULL when the database cannot be read. */
-static char **load_topics(struct db *db)
-{
-	char **names = xcalloc(TOPICS_MAX + 1, sizeof *names);
-	char cursor[SLUG_MAX * 4 + 1] = "";
-	size_t n = 0;
-	do {
-		struct list_query q = {.limit = LIST_LIMIT_MAX, .cursor = *cursor ? cursor : NULL};
-		json_t *items = NULL;
-		char next[SLUG_MAX * 4 + 1] = "";
-		long total;
-		if (store_list(db, &entity_topic, &q, &items, next, &total) != STORE_OK) {
-			free_topics(names);
-			return NULL;
-		}
-		for (size_t i = 0; i < json_array_size(items) && n < TOPICS_MAX; i++)
-			names[n++] = xstrdup(record_str(json_array_get(items, i), "name"));
-		json_decref(items);
-		snprintf(cursor, sizeof cursor, "%s", next);
-	} while (*cursor && n < TOPICS_MAX);
-	return names;
-}
+/* Why the page is refused, and the store's errors of a refused write. */
+#define fail(a, ...) import_msg((a)->fails, __VA_ARGS__)
+#define fail_errors(a, what, errs) import_errors((a)->fails, (a)->db, what, errs)
 
 /* ---- cities ---- */
 
@@ -200,11 +148,6 @@ static void list_changes(struct buf *out, const struct entity *e, json_t *old, j
 		buf_puts(out, ")");
 }
 
-static const char *outcome_word(enum put_outcome o)
-{
-	return o == PUT_CREATED ? "created" : o == PUT_UPDATED ? "updated" : "unchanged";
-}
-
 /* Validates and writes one merged record; says what became of it in a->done, calling it
  * noun. Returns the stored record (caller decrefs) or NULL after fail(). */
 static json_t *put_record(struct apply *a, const struct entity *e, const char *noun,
@@ -221,7 +164,7 @@ static json_t *put_record(struct apply *a, const struct entity *e, const char *n
 		return NULL;
 	}
 	buf_printf(&a->done, "%s%s %s %s", a->done.len ? ", " : "", noun,
-		   record_str(rec, "slug"), outcome_word(outcome));
+		   record_str(rec, "slug"), import_outcome_word(outcome));
 	if (outcome == PUT_UPDATED)
 		list_changes(&a->done, e, old, rec);
 	return rec;
@@ -435,12 +378,6 @@ static int apply_in_transaction(struct apply *a)
 	return rc;
 }
 
-static void report_list(struct buf *report, const char *what, json_t *list)
-{
-	for (size_t i = 0; i < json_array_size(list); i++)
-		buf_printf(report, "  %s: %s\n", what, json_string_value(json_array_get(list, i)));
-}
-
 /* The page's report: one line of what was done or why not, then what was not read. */
 static void report_page(struct buf *report, const char *label, struct apply *a, int rc)
 {
@@ -448,10 +385,10 @@ static void report_page(struct buf *report, const char *label, struct apply *a, 
 		buf_printf(report, "%s: %s\n", label, buf_str(&a->done));
 	else
 		buf_printf(report, "%s: not imported\n", label);
-	report_list(report, "error", a->fails);
-	report_list(report, "unknown topic", a->page->unknown_topics);
-	report_list(report, "not read", a->page->unread);
-	report_list(report, "note", a->page->notes);
+	import_report_list(report, "error", a->fails);
+	import_report_list(report, "unknown topic", a->page->unknown_topics);
+	import_report_list(report, "not read", a->page->unread);
+	import_report_list(report, "note", a->page->notes);
 }
 
 int pairing_import_page(struct db *db, const char *label, const char *text, size_t len,
@@ -460,7 +397,7 @@ int pairing_import_page(struct db *db, const char *label, const char *text, size
 	struct pairing_page page;
 	struct apply a = {.db = db, .opt = opt, .page = &page, .fails = json_array()};
 	struct pairing_page_options popt = opt->page;
-	char **topics = load_topics(db);
+	char **topics = import_names(db, &entity_topic, TOPICS_MAX);
 	int rc = -1;
 	buf_init(&a.done, 1 << 16);
 	popt.topics = (const char *const *)topics;
@@ -476,7 +413,7 @@ int pairing_import_page(struct db *db, const char *label, const char *text, size
 	json_decref(a.fails);
 	buf_free(&a.done);
 	pairing_page_free(&page);
-	free_topics(topics);
+	import_names_free(topics);
 	return rc;
 }
 

@@ -11,6 +11,7 @@
  * Everything read is bounded: the page size, the number of lines, list lengths, and the
  * length of lines that get the more expensive scans (topics, dates inside sentences). */
 #include "import/pairing_page.h"
+#include "import/importer.h"
 #include "core/country.h"
 #include "util/buf.h"
 #include "util/date.h"
@@ -19,7 +20,6 @@
 
 #include <ctype.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -71,35 +71,9 @@ struct line {
 
 /* ---- messages ---- */
 
-/* Bytes of s to quote: at most QUOTE_MAX, cut at a character boundary. */
-static int clip(const char *s)
-{
-	size_t n = strlen(s);
-	if (n <= QUOTE_MAX)
-		return (int)n;
-	n = QUOTE_MAX;
-	while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
-		n--;
-	return (int)n;
-}
-
-static const char *ellipsis(const char *s)
-{
-	return strlen(s) > QUOTE_MAX ? "..." : "";
-}
-
-/* Appends a formatted message to a JSON list of strings. */
-static void add_msg(json_t *list, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void add_msg(json_t *list, const char *fmt, ...)
-{
-	struct buf b = BUF_INIT(4096);
-	va_list ap;
-	va_start(ap, fmt);
-	buf_vprintf(&b, fmt, ap);
-	va_end(ap);
-	json_array_append_new(list, json_string(buf_str(&b)));
-	buf_free(&b);
-}
+/* Quoting at most QUOTE_MAX bytes of s: "%.*s%s", clip(s), s, ellipsis(s). */
+#define clip(s) import_clip(s, QUOTE_MAX)
+#define ellipsis(s) import_ellipsis(s, QUOTE_MAX)
 
 static const char *side_name(int side)
 {
@@ -729,12 +703,12 @@ static struct line *split_lines(const char *text, size_t len, struct pairing_pag
 				char **copy, size_t *count)
 {
 	if (len > PAIRING_PAGE_MAX) {
-		add_msg(pp->errors, "the page is larger than %u bytes", PAIRING_PAGE_MAX);
+		import_msg(pp->errors, "the page is larger than %u bytes", PAIRING_PAGE_MAX);
 		return NULL;
 	}
 	const char *nul = memchr(text, '\0', len);
 	if (nul) {
-		add_msg(pp->errors, "the page contains a NUL byte (at offset %zu): it is not text", (size_t)(nul - text));
+		import_msg(pp->errors, "the page contains a NUL byte (at offset %zu): it is not text", (size_t)(nul - text));
 		return NULL;
 	}
 	/* Zero bytes after the text: util/date.c's pdate_scan_text reads up to a few bytes past
@@ -749,7 +723,7 @@ static struct line *split_lines(const char *text, size_t len, struct pairing_pag
 			*next++ = '\0';
 		lineno++;
 		if (!utf8_valid(p, strlen(p))) {
-			add_msg(pp->errors, "line %zu is not valid UTF-8 text", lineno);
+			import_msg(pp->errors, "line %zu is not valid UTF-8 text", lineno);
 			break;
 		}
 		blank_controls(p);
@@ -757,7 +731,7 @@ static struct line *split_lines(const char *text, size_t len, struct pairing_pag
 		if (!*t)
 			continue;
 		if (n == LINES_MAX) {
-			add_msg(pp->errors, "the page has more than %d lines: it is not a pairing page", LINES_MAX);
+			import_msg(pp->errors, "the page has more than %d lines: it is not a pairing page", LINES_MAX);
 			break;
 		}
 		if (n % 256 == 0)
@@ -827,7 +801,7 @@ static void take_name(struct reader *r, int side, const char *name)
 		r->name[side] = name;
 		r->have[side] |= BIT(FACT_NAME);
 	} else if (!same_name(r->name[side], name)) {
-		add_msg(r->pp->notes, "the page names %s both '%s' and '%s'; kept '%s'",
+		import_msg(r->pp->notes, "the page names %s both '%s' and '%s'; kept '%s'",
 			side_name(side), r->name[side], name, r->name[side]);
 	}
 }
@@ -839,11 +813,11 @@ static void set_population(struct reader *r, int side, const char *s)
 	enum unit_kind unit;
 	json_t *city = r->pp->city[side];
 	if (read_quantity(s, &v, &unit) || unit == UNIT_AREA)
-		add_msg(r->pp->errors, "cannot read '%.*s%s' as the population of %s", clip(s), s, ellipsis(s), side_name(side));
+		import_msg(r->pp->errors, "cannot read '%.*s%s' as the population of %s", clip(s), s, ellipsis(s), side_name(side));
 	else if (fabs(v - round(v)) > 0.01)
-		add_msg(r->pp->errors, "the population of %s, '%.*s', is not a whole number", side_name(side), clip(s), s);
+		import_msg(r->pp->errors, "the population of %s, '%.*s', is not a whole number", side_name(side), clip(s), s);
 	else if (v > 1e12)
-		add_msg(r->pp->errors, "the population of %s, '%.*s', is too large", side_name(side), clip(s), s);
+		import_msg(r->pp->errors, "the population of %s, '%.*s', is too large", side_name(side), clip(s), s);
 	else
 		json_object_set_new(city, "population", json_integer((json_int_t)llround(v)));
 }
@@ -853,7 +827,7 @@ static void set_area(struct reader *r, int side, const char *s)
 	double v;
 	enum unit_kind unit;
 	if (read_quantity(s, &v, &unit) || unit == UNIT_PEOPLE || v > 1e12)
-		add_msg(r->pp->errors, "cannot read '%.*s%s' as the area of %s", clip(s), s, ellipsis(s), side_name(side));
+		import_msg(r->pp->errors, "cannot read '%.*s%s' as the area of %s", clip(s), s, ellipsis(s), side_name(side));
 	else
 		json_object_set_new(r->pp->city[side], "area_km2", json_real(v));
 }
@@ -870,7 +844,7 @@ static void set_country(struct reader *r, int side, const char *s)
 	if (c)
 		json_object_set_new(r->pp->city[side], "country", json_string(c->code));
 	else
-		add_msg(r->pp->unread, "country of %s: '%.*s' is not a country c2c knows", side_name(side), clip(s), s);
+		import_msg(r->pp->unread, "country of %s: '%.*s' is not a country c2c knows", side_name(side), clip(s), s);
 }
 
 /* Stores one fact of one city from its text; a number that cannot be read is an error. */
@@ -1013,7 +987,7 @@ static void add_history(struct reader *r, const struct pdate *d, const char *tex
 	pdate_format_iso(d, iso);
 	json_array_append_new(history, json_pack("{ssss}", "date", iso, "text", text));
 	if (count == HISTORY_MAX)   /* one past the limit, so that the error is said once */
-		add_msg(r->pp->errors, "the page has more than %d dated notes", HISTORY_MAX);
+		import_msg(r->pp->errors, "the page has more than %d dated notes", HISTORY_MAX);
 }
 
 /* A bullet is an area or project of interest, unless it starts with a date. */
@@ -1034,7 +1008,7 @@ static void read_bullet(struct reader *r, const struct line *ln)
 	if (*item && count <= INTERESTS_MAX && !list_has(interests, item)) {
 		json_array_append_new(interests, json_string(item));
 		if (count == INTERESTS_MAX)
-			add_msg(r->pp->errors, "the page lists more than %d areas of interest", INTERESTS_MAX);
+			import_msg(r->pp->errors, "the page lists more than %d areas of interest", INTERESTS_MAX);
 	}
 	free(item);
 }
@@ -1106,12 +1080,12 @@ static void finish_names(struct reader *r)
 	for (int side = PAGE_EU; side <= PAGE_PARTNER; side++) {
 		const char *name = opts[side] && *opts[side] ? opts[side] : r->name[side];
 		if (opts[side] && *opts[side] && r->name[side] && !same_name(opts[side], r->name[side]))
-			add_msg(r->pp->notes, "the page calls %s '%s'; used %s '%s'", side_name(side),
+			import_msg(r->pp->notes, "the page calls %s '%s'; used %s '%s'", side_name(side),
 				r->name[side], flags[side], opts[side]);
 		if (name)
 			json_object_set_new(r->pp->city[side], "name", json_string(name));
 		else
-			add_msg(r->pp->errors, "%s's name is not on the page: give it with %s NAME",
+			import_msg(r->pp->errors, "%s's name is not on the page: give it with %s NAME",
 				side_name(side), flags[side]);
 		if (countries[side] && *countries[side])
 			json_object_set_new(r->pp->city[side], "country", json_string(countries[side]));
@@ -1136,7 +1110,7 @@ static void finish_pairing(struct reader *r)
 		if (json_array_size(json_object_get(pairing, lists[i])) == 0)
 			json_object_del(pairing, lists[i]);
 	if (buf_failed(&r->description))
-		add_msg(r->pp->errors, "the description is too long");
+		import_msg(r->pp->errors, "the description is too long");
 	else if (r->description.len)
 		json_object_set_new(pairing, "description", json_string(buf_str(&r->description)));
 }
@@ -1172,7 +1146,7 @@ int pairing_page_parse(const char *text, size_t len, const struct pairing_page_o
 			if (!r.skip || i != r.skip)
 				read_line(&r, i);
 		if (!r.values_seen)
-			add_msg(pp->errors, "the page gives no population, area or leader for either city");
+			import_msg(pp->errors, "the page gives no population, area or leader for either city");
 		finish_names(&r);
 		finish_pairing(&r);
 		buf_free(&r.description);

@@ -9,6 +9,7 @@
  * the database as it was; and since store_plan_save writes nothing for content equal to
  * the current revision, importing a file again reports "unchanged". */
 #include "import/ucap_import.h"
+#include "import/importer.h"
 #include "cmd/cli.h"
 #include "core/country.h"
 #include "core/plan.h"
@@ -21,7 +22,6 @@
 #include "util/xalloc.h"
 
 #include <getopt.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -42,61 +42,9 @@ struct apply {
 	int revision;
 };
 
-static void fail(struct apply *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void fail(struct apply *a, const char *fmt, ...)
-{
-	struct buf b = BUF_INIT(4096);
-	va_list ap;
-	va_start(ap, fmt);
-	buf_vprintf(&b, fmt, ap);
-	va_end(ap);
-	json_array_append_new(a->fails, json_string(buf_str(&b)));
-	buf_free(&b);
-}
-
-/* Adds each validation or store error, prefixed by what was being written. */
-static void fail_errors(struct apply *a, const char *what, const struct errors *errs)
-{
-	for (int i = 0; i < errs->n; i++)
-		fail(a, "%s: %s", what, errs->e[i].message);
-	if (errs->dropped)
-		fail(a, "%s: %d more errors", what, errs->dropped);
-	if (errs->n == 0 && errs->dropped == 0)
-		fail(a, "%s: the database refused the write: %s", what, db_errmsg(a->db));
-}
-
-/* ---- the Urban Agenda taxonomy ---- */
-
-static void free_names(char **names)
-{
-	for (size_t i = 0; names && names[i]; i++)
-		free(names[i]);
-	free(names);
-}
-
-/* The partnership names in the database, NULL-terminated (at most TAXONOMY_MAX); caller
- * frees with free_names(). NULL when the database cannot be read. */
-static char **load_partnerships(struct db *db)
-{
-	char **names = xcalloc(TAXONOMY_MAX + 1, sizeof *names);
-	char cursor[SLUG_MAX * 4 + 1] = "";
-	size_t n = 0;
-	do {
-		struct list_query q = {.limit = LIST_LIMIT_MAX, .cursor = *cursor ? cursor : NULL};
-		json_t *items = NULL;
-		char next[SLUG_MAX * 4 + 1] = "";
-		long total;
-		if (store_list(db, &entity_urban_agenda, &q, &items, next, &total) != STORE_OK) {
-			free_names(names);
-			return NULL;
-		}
-		for (size_t i = 0; i < json_array_size(items) && n < TAXONOMY_MAX; i++)
-			names[n++] = xstrdup(record_str(json_array_get(items, i), "name"));
-		json_decref(items);
-		snprintf(cursor, sizeof cursor, "%s", next);
-	} while (*cursor && n < TAXONOMY_MAX);
-	return names;
-}
+/* Why the file is refused, and the store's errors of a refused write. */
+#define fail(a, ...) import_msg((a)->fails, __VA_ARGS__)
+#define fail_errors(a, what, errs) import_errors((a)->fails, (a)->db, what, errs)
 
 /* ---- cities ---- */
 
@@ -360,11 +308,6 @@ static int apply_in_transaction(struct apply *a, const char *label)
 
 /* ---- the report ---- */
 
-static const char *outcome_word(enum put_outcome o)
-{
-	return o == PUT_CREATED ? "created" : o == PUT_UPDATED ? "updated" : "unchanged";
-}
-
 /* Whether content has anything for section s (the non-text sections gather keys). */
 static int section_filled(const json_t *content, const struct plan_section *s)
 {
@@ -393,34 +336,28 @@ static void report_sections(struct buf *r, const json_t *content)
 	}
 }
 
-static void report_list(struct buf *r, const char *what, json_t *list)
-{
-	for (size_t i = 0; i < json_array_size(list); i++)
-		buf_printf(r, "  %s: %s\n", what, json_string_value(json_array_get(list, i)));
-}
-
 /* The file's report: one line of what became of the plan, then indented details. */
 static void report_file(struct buf *r, const char *label, struct apply *a, int rc)
 {
 	if (rc == 0) {
 		const char *coop = record_str(a->content, "cooperation");
-		buf_printf(r, "%s: plan %s %s (revision %d); cities %s%s%s\n", label, a->plan, outcome_word(a->outcome),
+		buf_printf(r, "%s: plan %s %s (revision %d); cities %s%s%s\n", label, a->plan, import_outcome_word(a->outcome),
 			   a->revision, buf_str(&a->cities), coop ? "; cooperation " : "", coop ? coop : "");
 		report_sections(r, a->content);
 	} else {
 		buf_printf(r, "%s: not imported\n", label);
 	}
-	report_list(r, "error", a->fails);
-	report_list(r, "unplaced", a->page->unplaced);
-	report_list(r, "note", a->page->notes);
-	report_list(r, "note", a->notes);
+	import_report_list(r, "error", a->fails);
+	import_report_list(r, "unplaced", a->page->unplaced);
+	import_report_list(r, "note", a->page->notes);
+	import_report_list(r, "note", a->notes);
 }
 
 int ucap_import_file(struct db *db, const char *label, const char *text, size_t len, struct buf *report)
 {
 	struct ucap_page page;
 	struct apply a = {.db = db, .page = &page, .fails = json_array(), .notes = json_array()};
-	char **partnerships = load_partnerships(db);
+	char **partnerships = import_names(db, &entity_urban_agenda, TAXONOMY_MAX);
 	struct ucap_page_options opt = {.urban_agenda = (const char *const *)partnerships};
 	int rc = -1;
 	buf_init(&a.cities, 1 << 16);
@@ -438,7 +375,7 @@ int ucap_import_file(struct db *db, const char *label, const char *text, size_t 
 	json_decref(a.notes);
 	buf_free(&a.cities);
 	ucap_page_free(&page);
-	free_names(partnerships);
+	import_names_free(partnerships);
 	return rc;
 }
 

@@ -13,6 +13,7 @@
  * Everything is bounded: the file size, lines, rows, blocks per cell, words matched,
  * list lengths (core/plan.h); no scan reads past the NUL that ends each copy. */
 #include "import/ucap_page.h"
+#include "import/importer.h"
 #include "core/plan.h"
 #include "util/buf.h"
 #include "util/date.h"
@@ -22,7 +23,6 @@
 #include <ctype.h>
 #include <limits.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -42,36 +42,9 @@
 #define POPULATION_MAX 1e8     /* the bounds plan_validate sets; beyond, a value is unplaced */
 #define AREA_MAX 1e6
 
-/* ---- messages ---- */
-
-static void add_msg(json_t *list, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void add_msg(json_t *list, const char *fmt, ...)
-{
-	struct buf b = BUF_INIT(8192);
-	va_list ap;
-	va_start(ap, fmt);
-	buf_vprintf(&b, fmt, ap);
-	va_end(ap);
-	json_array_append_new(list, json_string(buf_str(&b)));
-	buf_free(&b);
-}
-
-/* Bytes of s to quote: at most QUOTE_MAX, cut at a character boundary. */
-static int clip(const char *s)
-{
-	size_t n = strlen(s);
-	if (n <= QUOTE_MAX)
-		return (int)n;
-	n = QUOTE_MAX;
-	while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
-		n--;
-	return (int)n;
-}
-
-static const char *ellipsis(const char *s)
-{
-	return strlen(s) > QUOTE_MAX ? "..." : "";
-}
+/* Quoting at most QUOTE_MAX bytes of s: "%.*s%s", clip(s), s, ellipsis(s). */
+#define clip(s) import_clip(s, QUOTE_MAX)
+#define ellipsis(s) import_ellipsis(s, QUOTE_MAX)
 
 /* ---- text helpers ---- */
 
@@ -860,7 +833,7 @@ static void unplace(struct doc *d, size_t line, const char *text)
 	char *one_line = xstrdup(text);   /* the report gives each piece one line */
 	for (char *p = one_line; (p = strchr(p, '\n')) != NULL;)
 		*p = ' ';
-	add_msg(d->up->unplaced, "line %zu: %.*s%s", line, clip(one_line), one_line, ellipsis(one_line));
+	import_msg(d->up->unplaced, "line %zu: %.*s%s", line, clip(one_line), one_line, ellipsis(one_line));
 	free(one_line);
 }
 
@@ -868,7 +841,7 @@ static void unplace(struct doc *d, size_t line, const char *text)
 static struct row *new_row(struct doc *d, const char *label, size_t line)
 {
 	if (d->nrows == ROWS_MAX) {
-		add_msg(d->up->errors, "line %zu: more than %d rows: this is not a U-CAP summary", line, ROWS_MAX);
+		import_msg(d->up->errors, "line %zu: more than %d rows: this is not a U-CAP summary", line, ROWS_MAX);
 		return NULL;
 	}
 	if (d->nrows % 32 == 0)
@@ -949,7 +922,7 @@ static void read_preamble(struct doc *d, char *p, size_t line)
 	read_cell(p, line, 1, &b);
 	char *flat = blocks_flat(&b), *text = flat + strspn(flat, "# "), *key = fold_key(text);
 	if (strlen(key) <= LABEL_MAX && (strstr(key, "u-cap") || strstr(key, "action plan")))
-		add_msg(d->up->notes, "line %zu: heading '%s' skipped: the plan's title is made from the city names",
+		import_msg(d->up->notes, "line %zu: heading '%s' skipped: the plan's title is made from the city names",
 			line, text);
 	else
 		unplace(d, line, text);
@@ -1137,7 +1110,7 @@ static void set_fact(struct doc *d, int side, enum sec sec, const char *text, co
 			ucap_split_names(text, d->up->counterparts);
 		return;
 	}
-	add_msg(d->up->notes, "line %zu: %s of %s: %s", line, label, side_names[side],
+	import_msg(d->up->notes, "line %zu: %s of %s: %s", line, label, side_names[side],
 		value ? "given twice; the second is kept as unplaced" : "cannot be read; kept as unplaced");
 	json_decref(value);
 	struct buf both = BUF_INIT((size_t)-1 / 2);
@@ -1161,7 +1134,7 @@ static void read_fact_row(struct doc *d, struct row *r, enum sec sec, const char
 		v[1] = cell_text(gap + strspn(gap, " |"), r->line);
 		free(first);
 		if (*v[0] && *v[1]) {
-			add_msg(d->up->notes, "line %zu: %s: one cell read as the city's value and the counterparts'",
+			import_msg(d->up->notes, "line %zu: %s: one cell read as the city's value and the counterparts'",
 				r->line, label);
 		} else {
 			free(v[0]);
@@ -1177,7 +1150,7 @@ static void read_fact_row(struct doc *d, struct row *r, enum sec sec, const char
 	if (!*v[1] && (sec == S_POPULATION || sec == S_AREA) && (rest = split_values(v[0], sec)) != NULL) {
 		free(v[1]);
 		v[1] = xstrdup(trim(rest));
-		add_msg(d->up->notes, "line %zu: %s: two values in one cell read as the city's and the counterparts'", r->line, label);
+		import_msg(d->up->notes, "line %zu: %s: two values in one cell read as the city's and the counterparts'", r->line, label);
 	}
 	for (int side = 0; side < 2; side++)
 		if (*v[side])
@@ -1340,7 +1313,7 @@ static void build_period(struct doc *d, json_t *content)
 		end += strspn(end, "*.,; ");
 	}
 	if (!end || *end) {
-		add_msg(d->up->notes, "line %zu: period of cooperation: %s; kept as unplaced", d->sec_line[S_PERIOD],
+		import_msg(d->up->notes, "line %zu: period of cooperation: %s; kept as unplaced", d->sec_line[S_PERIOD],
 			end ? "text after the dates" : "no dates could be read");
 		unplace(d, d->sec_line[S_PERIOD], end ? end : text);
 	}
@@ -1386,7 +1359,7 @@ static void add_entry(struct doc *d, struct timeline *tl, const struct block *k,
 		      const char *text)
 {
 	if (json_array_size(tl->entries) >= PLAN_LIST_MAX) {
-		add_msg(d->up->notes, "line %zu: more than %d activities; the rest kept as unplaced", k->line, PLAN_LIST_MAX);
+		import_msg(d->up->notes, "line %zu: more than %d activities; the rest kept as unplaced", k->line, PLAN_LIST_MAX);
 		unplace(d, k->line, k->text);
 		tl->cur = NULL;
 		return;
@@ -1400,7 +1373,7 @@ static void add_point(struct doc *d, struct timeline *tl, const struct block *k)
 {
 	json_t *points = json_object_get(tl->cur, "points");
 	if (json_array_size(points) >= PLAN_LIST_MAX) {
-		add_msg(d->up->notes, "line %zu: more than %d points under one activity; the rest kept as unplaced",
+		import_msg(d->up->notes, "line %zu: more than %d points under one activity; the rest kept as unplaced",
 			k->line, PLAN_LIST_MAX);
 		unplace(d, k->line, k->text);
 		return;
@@ -1714,11 +1687,11 @@ static void build_themes(struct doc *d, json_t *content)
 	char *focus_md = NULL;
 	if (t->n == 1 && f->n == 1 && !strchr(t->v[0].text, ':') && !strstr(t->v[0].text, "**") &&
 	    split_themes(t->v[0].text, f->v[0].text, themes, &focus_md))
-		add_msg(d->up->notes, "line %zu: the themes were told apart by the titles of the key focus",
+		import_msg(d->up->notes, "line %zu: the themes were told apart by the titles of the key focus",
 			d->sec_line[S_THEMES]);
 	for (size_t i = 0; !focus_md && i < t->n; i++) {
 		if (json_array_size(themes) >= PLAN_LIST_MAX || theme_from_text(t->v[i].text, themes)) {
-			add_msg(d->up->notes, "line %zu: a theme with no title that fits; kept as unplaced", t->v[i].line);
+			import_msg(d->up->notes, "line %zu: a theme with no title that fits; kept as unplaced", t->v[i].line);
 			unplace(d, t->v[i].line, t->v[i].text);
 		}
 	}
@@ -1891,7 +1864,7 @@ static void sdg_piece(struct doc *d, const struct block *k, const char *m, const
 	char *title = after ? goal_piece(after, piece + strlen(piece)) : NULL;
 	if (!after || bad || utf8_chars(title) > GOAL_TITLE_MAX) {
 		char *whole = goal_piece(m, end);
-		add_msg(d->up->notes, "line %zu: '%.*s%s' names no goal from 1 to 17 alone; kept as unplaced", k->line,
+		import_msg(d->up->notes, "line %zu: '%.*s%s' names no goal from 1 to 17 alone; kept as unplaced", k->line,
 			clip(whole), whole, ellipsis(whole));
 		unplace(d, k->line, whole);
 		free(whole);
@@ -1918,7 +1891,7 @@ static void partnership_piece(struct doc *d, const struct block *k, const char *
 			json_array_append_new(ua, json_string(found));
 	} else {
 		char *whole = goal_piece(m, end);
-		add_msg(d->up->notes, "line %zu: '%.*s%s' is no Urban Agenda partnership c2c knows; kept as unplaced",
+		import_msg(d->up->notes, "line %zu: '%.*s%s' is no Urban Agenda partnership c2c knows; kept as unplaced",
 			k->line, clip(whole), whole, ellipsis(whole));
 		unplace(d, k->line, whole);
 		free(whole);
@@ -1935,7 +1908,7 @@ static void read_goals(struct doc *d, const struct block *k, json_t *sdgs, json_
 	const char *m = goal_marker(k->text, &kind, &len);
 	char *lead = goal_piece(k->text, m ? m : k->text + strlen(k->text));
 	if (*lead) {
-		add_msg(d->up->notes, "line %zu: goals: text before any SDG or EU UP kept as unplaced", k->line);
+		import_msg(d->up->notes, "line %zu: goals: text before any SDG or EU UP kept as unplaced", k->line);
 		unplace(d, k->line, lead);
 	}
 	free(lead);
@@ -2022,7 +1995,7 @@ static void build_facts(struct doc *d, json_t *content)
 static void check_text(struct doc *d, json_t *value, const char *field, size_t line)
 {
 	if (json_is_string(value) && utf8_chars(json_string_value(value)) > PLAN_TEXT_MAX)
-		add_msg(d->up->errors, "line %zu: %s is longer than the %d characters a plan allows", line, field,
+		import_msg(d->up->errors, "line %zu: %s is longer than the %d characters a plan allows", line, field,
 			PLAN_TEXT_MAX);
 }
 
@@ -2046,7 +2019,7 @@ static void check_lengths(struct doc *d, json_t *content)
 	}
 	for (int s = 0; s < S_COUNT; s++)
 		if (d->sec[s].overflow)
-			add_msg(d->up->errors, "line %zu: more than %d paragraphs or list items in one section",
+			import_msg(d->up->errors, "line %zu: more than %d paragraphs or list items in one section",
 				d->sec_line[s], BLOCKS_MAX);
 }
 
@@ -2057,7 +2030,7 @@ static void build_content(struct doc *d)
 	for (size_t i = 0; i < d->nrows; i++)
 		read_row(d, &d->rows[i]);
 	if (!json_string_value(json_object_get(d->side[0], "name"))) {
-		add_msg(d->up->errors, "no 'City' row names the city: this does not read as a U-CAP summary");
+		import_msg(d->up->errors, "no 'City' row names the city: this does not read as a U-CAP summary");
 		return;
 	}
 	build_title(d, c);
@@ -2084,11 +2057,11 @@ static int read_lines(struct doc *d, char *copy)
 		if (next)
 			*next++ = '\0';
 		if (++line > LINES_MAX) {
-			add_msg(d->up->errors, "more than %d lines: this is not a U-CAP summary", LINES_MAX);
+			import_msg(d->up->errors, "more than %d lines: this is not a U-CAP summary", LINES_MAX);
 			return -1;
 		}
 		if (!utf8_valid(p, strlen(p))) {
-			add_msg(d->up->errors, "line %zu is not valid UTF-8 text", line);
+			import_msg(d->up->errors, "line %zu is not valid UTF-8 text", line);
 			return -1;
 		}
 		blank_controls(p);
@@ -2119,7 +2092,7 @@ int ucap_page_parse(const char *text, size_t len, const struct ucap_page_options
 	static const struct ucap_page_options none = {0};
 	*up = (struct ucap_page){json_object(), json_array(), json_array(), json_array(), json_array()};
 	if (len > UCAP_PAGE_MAX) {
-		add_msg(up->errors, "the file is larger than %u bytes", UCAP_PAGE_MAX);
+		import_msg(up->errors, "the file is larger than %u bytes", UCAP_PAGE_MAX);
 		return -1;
 	}
 	const char *nul = memchr(text, '\0', len);
@@ -2127,7 +2100,7 @@ int ucap_page_parse(const char *text, size_t len, const struct ucap_page_options
 		size_t line = 1;
 		for (const char *p = text; p < nul; p++)
 			line += *p == '\n';
-		add_msg(up->errors, "line %zu holds a NUL byte: the file is not text", line);
+		import_msg(up->errors, "line %zu holds a NUL byte: the file is not text", line);
 		return -1;
 	}
 	struct doc d = {.up = up, .opt = opt ? opt : &none, .side = {json_object(), json_object()}};
