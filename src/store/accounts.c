@@ -9,6 +9,7 @@
  * commit or roll back together, whoever calls. Sessions and failed sign-ins are not
  * audited: they are the accounts' use, not changes an operator made. */
 #include "store/accounts.h"
+#include "store/steps.h"
 #include "util/xalloc.h"
 
 #include <stdio.h>
@@ -19,26 +20,6 @@
  * between servers. */
 #define ATTEMPTS_KEEP (10 * THROTTLE_WINDOW)
 
-static int map_rc(int rc)
-{
-	switch (rc) {
-	case DB_OK: case DB_ROW: case DB_DONE: return STORE_OK;
-	case DB_CONSTRAINT: return STORE_INVALID;
-	case DB_UNAVAILABLE: return STORE_UNAVAILABLE;
-	default: return STORE_ERROR;
-	}
-}
-
-/* Steps a prepared statement to its end and returns it to the cache. */
-static int finish(struct stmt *st)
-{
-	int rc = db_step(st);
-	while (rc == DB_ROW)
-		rc = db_step(st);
-	db_done(st);
-	return map_rc(rc);
-}
-
 /* Runs sql with up to three integer parameters (n of them). */
 static int exec_ints(struct db *db, const char *sql, int n, int64_t a, int64_t b, int64_t c)
 {
@@ -48,7 +29,7 @@ static int exec_ints(struct db *db, const char *sql, int n, int64_t a, int64_t b
 	int64_t v[3] = {a, b, c};
 	for (int i = 0; i < n; i++)
 		db_bind_int(st, i + 1, v[i]);
-	return finish(st);
+	return steps_finish(st);
 }
 
 /* ---- the audit log ---- */
@@ -112,7 +93,7 @@ static int load_cities(struct db *db, struct user *u)
 	while ((rc = db_step(st)) == DB_ROW && u->ncities < USER_CITIES_MAX)
 		snprintf(u->cities[u->ncities++], sizeof u->cities[0], "%s", db_column_text(st, CITY_SLUG));
 	db_done(st);
-	return rc == DB_ROW || rc == DB_DONE ? STORE_OK : map_rc(rc);
+	return rc == DB_ROW || rc == DB_DONE ? STORE_OK : steps_map(rc);
 }
 
 /* Replaces the cities of u->id by u->cities; an unknown slug is an error naming "city". */
@@ -154,7 +135,7 @@ int accounts_user_add(struct db *db, struct account *a, const char *password_has
 	if (rc != DB_ROW) {
 		if (rc == DB_CONSTRAINT)   /* taken between the check and the insert */
 			errors_add(errs, "login", "duplicate", "the login %s is already taken", a->user.login);
-		return map_rc(rc);
+		return steps_map(rc);
 	}
 	a->created_at = now;
 	a->disabled = 0;
@@ -207,7 +188,7 @@ int accounts_user_find(struct db *db, const char *login, struct account *a, char
 	}
 	db_done(st);
 	if (rc != DB_ROW)
-		return rc == DB_DONE ? STORE_NOT_FOUND : map_rc(rc);
+		return rc == DB_DONE ? STORE_NOT_FOUND : steps_map(rc);
 	return load_cities(db, &a->user);
 }
 
@@ -224,7 +205,7 @@ static int find_by_id(struct db *db, int64_t id, struct account *a)
 		read_account(st, a);
 	db_done(st);
 	if (rc != DB_ROW)
-		return rc == DB_DONE ? STORE_NOT_FOUND : map_rc(rc);
+		return rc == DB_DONE ? STORE_NOT_FOUND : steps_map(rc);
 	return load_cities(db, &a->user);
 }
 
@@ -259,7 +240,7 @@ int accounts_user_list(struct db *db, json_t **out)
 		int lc = rc == DB_DONE ? load_cities(db, &u) : STORE_ERROR;
 		if (lc != STORE_OK) {
 			json_decref(list);
-			return rc == DB_DONE ? lc : map_rc(rc);
+			return rc == DB_DONE ? lc : steps_map(rc);
 		}
 		json_t *cities = json_object_get(item, "cities");
 		for (size_t k = 0; k < u.ncities; k++)
@@ -267,7 +248,7 @@ int accounts_user_list(struct db *db, json_t **out)
 	}
 	if (rc != DB_DONE) {
 		json_decref(list);
-		return map_rc(rc);
+		return steps_map(rc);
 	}
 	*out = list;
 	return STORE_OK;
@@ -282,7 +263,7 @@ int accounts_user_set_password(struct db *db, int64_t user_id, const char *passw
 		return rc ? rc : STORE_ERROR;
 	db_bind_text(st, 1, password_hash);
 	db_bind_int(st, 2, user_id);
-	if ((rc = finish(st)) || (rc = exec_ints(db, "DELETE FROM sessions WHERE user_id = ?", 1, user_id, 0, 0)))
+	if ((rc = steps_finish(st)) || (rc = exec_ints(db, "DELETE FROM sessions WHERE user_id = ?", 1, user_id, 0, 0)))
 		return rc;
 	json_t *changes = json_object();
 	note(changes, "password", NULL, json_string("changed"));   /* never the hash */
@@ -326,7 +307,7 @@ int accounts_user_set_role(struct db *db, const struct user *u, struct errors *e
 	db_bind_text(st, 1, role_name(u->role));
 	db_bind_int(st, 2, u->id);
 	struct user now = {.id = u->id};
-	if ((rc = finish(st)) || (rc = store_cities(db, u, errs)) || (rc = load_cities(db, &now)))
+	if ((rc = steps_finish(st)) || (rc = store_cities(db, u, errs)) || (rc = load_cities(db, &now)))
 		return rc;
 	json_t *changes = json_object(), *before = cities_json(&old.user), *after = cities_json(&now);
 	if (old.user.role != u->role)
@@ -357,7 +338,7 @@ int accounts_city_kept(struct db *db, int64_t city_id, const char *slug, struct 
 	}
 	db_done(st);
 	if (rc != DB_DONE)
-		return map_rc(rc);
+		return steps_map(rc);
 	if (n == 0)
 		return STORE_OK;
 	errors_add(errs, "", "conflict", "the city %s cannot be deleted: coordinators keep it (%s%s); give them other "
@@ -380,7 +361,7 @@ int accounts_session_create(struct db *db, int64_t user_id, const char *token_ha
 	db_bind_int(st, 4, now);
 	db_bind_int(st, 5, now);
 	db_bind_int(st, 6, now + max_age);
-	return finish(st);
+	return steps_finish(st);
 }
 
 enum { S_ID, S_CSRF, S_LAST_SEEN, S_EXPIRES, S_USER, S_LOGIN, S_ROLE };
@@ -426,7 +407,7 @@ int accounts_session_find(struct db *db, const char *token_hash, int64_t now, in
 						 now, s->id, now) : STORE_OK;
 		rc = rc ? rc : load_cities(db, u);
 	} else {
-		rc = rc == DB_DONE ? STORE_NOT_FOUND : map_rc(rc);
+		rc = rc == DB_DONE ? STORE_NOT_FOUND : steps_map(rc);
 	}
 	if (rc != STORE_OK) {
 		memset(u, 0, sizeof *u);
@@ -467,7 +448,7 @@ int accounts_token_create(struct db *db, int64_t user_id, const char *name, cons
 		*id = db_column_int(st, 0);
 	db_done(st);
 	if (rc != DB_ROW)
-		return map_rc(rc);
+		return steps_map(rc);
 	struct account a;
 	if ((rc = find_by_id(db, user_id, &a)))
 		return rc;
@@ -503,7 +484,7 @@ int accounts_token_find(struct db *db, const char *token_hash, int64_t now, stru
 	if (rc == DB_ROW && live && (rc = load_cities(db, u)) == STORE_OK)
 		return STORE_OK;
 	memset(u, 0, sizeof *u);
-	return rc == DB_ROW || rc == DB_DONE ? STORE_NOT_FOUND : map_rc(rc);
+	return rc == DB_ROW || rc == DB_DONE ? STORE_NOT_FOUND : steps_map(rc);
 }
 
 enum { TL_ID, TL_LOGIN, TL_NAME, TL_CREATED, TL_EXPIRES, TL_REVOKED };
@@ -532,7 +513,7 @@ int accounts_token_list(struct db *db, json_t **out)
 	db_done(st);
 	if (rc != DB_DONE) {
 		json_decref(list);
-		return map_rc(rc);
+		return steps_map(rc);
 	}
 	*out = list;
 	return STORE_OK;
@@ -548,7 +529,7 @@ int accounts_token_revoke(struct db *db, int64_t id, int64_t now, int *was_revok
 	*was_revoked = rc == DB_ROW && !db_column_is_null(st, 0);
 	db_done(st);
 	if (rc != DB_ROW)
-		return rc == DB_DONE ? STORE_NOT_FOUND : map_rc(rc);
+		return rc == DB_DONE ? STORE_NOT_FOUND : steps_map(rc);
 	if (*was_revoked)
 		return STORE_OK;
 	rc = exec_ints(db, "UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", 2, now, id, 0);
@@ -570,7 +551,7 @@ int accounts_attempt_add(struct db *db, const char *key, int64_t now)
 		return STORE_ERROR;
 	db_bind_text(st, 1, key);
 	db_bind_int(st, 2, now);
-	int rc = finish(st);
+	int rc = steps_finish(st);
 	return rc ? rc : exec_ints(db, "DELETE FROM login_attempts WHERE at < ?", 1, now - ATTEMPTS_KEEP, 0, 0);
 }
 
@@ -588,10 +569,10 @@ int accounts_attempts_recent(struct db *db, const char *key, int64_t since, int6
 	while ((rc = db_step(st)) == DB_ROW && *n < THROTTLE_FAILURES)
 		recent[(*n)++] = db_column_int(st, 0);
 	db_done(st);
-	return rc == DB_ROW || rc == DB_DONE ? STORE_OK : map_rc(rc);
+	return rc == DB_ROW || rc == DB_DONE ? STORE_OK : steps_map(rc);
 }
 
 int accounts_attempts_clear(struct db *db, const char *key)
 {
-	return map_rc(db_exec1(db, "DELETE FROM login_attempts WHERE key = ?", key));
+	return steps_map(db_exec1(db, "DELETE FROM login_attempts WHERE key = ?", key));
 }

@@ -5,6 +5,7 @@
  * permission check needs is copied out of the current revision into the plans row and
  * plan_cities on every save. */
 #include "store/plans.h"
+#include "store/steps.h"
 #include "core/plan.h"
 #include "util/xalloc.h"
 
@@ -18,13 +19,6 @@
 static int map_rc(int rc)
 {
 	return rc == DB_CONSTRAINT ? STORE_INVALID : rc == DB_UNAVAILABLE ? STORE_UNAVAILABLE : STORE_ERROR;
-}
-
-static int step_done(struct stmt *st)
-{
-	int rc = db_step(st);
-	db_done(st);
-	return rc == DB_DONE || rc == DB_ROW ? STORE_OK : map_rc(rc);
 }
 
 /* The plan's id and current revision; STORE_NOT_FOUND when there is no such plan. */
@@ -65,17 +59,7 @@ static int load_counterparts(struct db *db, int64_t id, json_t **out)
 	if (!st)
 		return STORE_ERROR;
 	db_bind_int(st, 1, id);
-	json_t *list = json_array();
-	int rc;
-	while ((rc = db_step(st)) == DB_ROW)
-		json_array_append_new(list, json_string(db_column_text(st, 0)));
-	db_done(st);
-	if (rc != DB_DONE) {
-		json_decref(list);
-		return map_rc(rc);
-	}
-	*out = list;
-	return STORE_OK;
+	return steps_text_column(st, out);
 }
 
 /* A list item from a row of (id, slug, title, city, cooperation, revision columns...). */
@@ -210,17 +194,7 @@ int store_plan_slugs(struct db *db, json_t **out)
 	struct stmt *st = db_prepare(db, "SELECT slug FROM plans ORDER BY slug");
 	if (!st)
 		return STORE_ERROR;
-	json_t *list = json_array();
-	int rc;
-	while ((rc = db_step(st)) == DB_ROW)
-		json_array_append_new(list, json_string(db_column_text(st, 0)));
-	db_done(st);
-	if (rc != DB_DONE) {
-		json_decref(list);
-		return map_rc(rc);
-	}
-	*out = list;
-	return STORE_OK;
+	return steps_text_column(st, out);
 }
 
 /* The ids the content refers to, resolved; spellings fixed in content. */
@@ -358,7 +332,7 @@ static int write_plan_row(struct db *db, const char *slug, const json_t *content
 	if (rc != DB_ROW)
 		return rc == DB_DONE ? STORE_ERROR : map_rc(rc);
 	st = db_prepare(db, "DELETE FROM plan_cities WHERE plan_id = ?");
-	if (!st || (db_bind_int(st, 1, *id), rc = step_done(st)))
+	if (!st || (db_bind_int(st, 1, *id), rc = steps_finish(st)))
 		return st ? rc : STORE_ERROR;
 	for (size_t i = 0; i < refs->ncities; i++) {
 		st = db_prepare(db, "INSERT INTO plan_cities (plan_id, position, city_id, role) VALUES (?, ?, ?, ?)");
@@ -368,7 +342,7 @@ static int write_plan_row(struct db *db, const char *slug, const json_t *content
 		db_bind_int(st, 2, (int64_t)i);
 		db_bind_int(st, 3, refs->cities[i]);
 		db_bind_text(st, 4, refs->roles[i]);
-		if ((rc = step_done(st)))
+		if ((rc = steps_finish(st)))
 			return rc;
 	}
 	return STORE_OK;
@@ -390,7 +364,7 @@ static int write_revision(struct db *db, int64_t id, int number, const char *mes
 		db_bind_text(st, 5, db_via(db));
 		db_bind_text(st, 6, message);
 		db_bind_text(st, 7, text);
-		rc = step_done(st);
+		rc = steps_finish(st);
 	} else if (st) {
 		db_done(st);
 	}
@@ -484,7 +458,7 @@ int store_plan_delete(struct db *db, const char *slug)
 	if (!st)
 		return STORE_ERROR;
 	db_bind_int(st, 1, id);
-	rc = step_done(st);
+	rc = steps_finish(st);
 	if (!rc)
 		rc = store_bump_data_version(db);
 	if (!rc) {

@@ -6,6 +6,7 @@
  * bound parameter. References are resolved to ids in C before writing, so an unknown
  * reference becomes a clear error naming the field instead of a constraint failure. */
 #include "store/store.h"
+#include "store/steps.h"
 #include "core/record.h"
 #include "store/accounts.h"
 #include "util/buf.h"
@@ -519,15 +520,6 @@ static void search_text(struct buf *b, const struct entity *e, json_t *obj)
 	}
 }
 
-static int step_done(struct stmt *st)
-{
-	int rc = db_step(st);
-	db_done(st);
-	if (rc == DB_DONE || rc == DB_ROW)
-		return STORE_OK;
-	return rc == DB_CONSTRAINT ? STORE_INVALID : map_db_rc(rc);
-}
-
 static int write_lists(struct db *db, const struct entity *e, json_t *rec, int64_t id, struct errors *errs)
 {
 	for (size_t i = 0; i < e->nfields; i++) {
@@ -539,7 +531,7 @@ static int write_lists(struct db *db, const struct entity *e, json_t *rec, int64
 		if (!st)
 			return STORE_ERROR;
 		db_bind_int(st, 1, id);
-		int rc = step_done(st);
+		int rc = steps_finish(st);
 		if (rc)
 			return rc;
 		json_t *list = json_object_get(rec, f->name);
@@ -559,7 +551,7 @@ static int write_lists(struct db *db, const struct entity *e, json_t *rec, int64
 			db_bind_int(st, 2, (int64_t)k);
 			int param = 3;
 			rc = bind_fields(db, st, f->sub, row, path, &param, errs);
-			rc = rc ? (db_done(st), rc) : step_done(st);
+			rc = rc ? (db_done(st), rc) : steps_finish(st);
 			if (wrapped) {   /* copy back the canonical spelling of a reference */
 				json_array_set(list, k, json_object_get(wrapped, f->sub->fields[0].name));
 				json_decref(wrapped);
@@ -580,7 +572,7 @@ static int write_keys(struct db *db, const struct entity *e, json_t *rec, int64_
 	if (!st)
 		return STORE_ERROR;
 	db_bind_int(st, 1, id);
-	int rc = step_done(st);
+	int rc = steps_finish(st);
 	struct buf text = BUF_INIT(1 << 20);
 	search_text(&text, e, rec);
 	char *save = NULL;
@@ -591,7 +583,7 @@ static int write_keys(struct db *db, const struct entity *e, json_t *rec, int64_
 		}
 		db_bind_int(st, 1, id);
 		db_bind_text(st, 2, line);
-		rc = step_done(st);
+		rc = steps_finish(st);
 	}
 	buf_free(&text);
 	return rc;
@@ -640,7 +632,7 @@ int store_audit_write(struct db *db, const char *entity, const char *key, const 
 		db_bind_text(st, 5, key);
 		db_bind_text(st, 6, action);
 		db_bind_text(st, 7, text);
-		rc = step_done(st);
+		rc = steps_finish(st);
 	} else if (st) {
 		db_done(st);
 	}
@@ -661,7 +653,7 @@ static int write_audit(struct db *db, const struct entity *e, const char *key, c
 int store_bump_data_version(struct db *db)
 {
 	struct stmt *st = db_prepare(db, "UPDATE data_version SET n = n + 1 WHERE id = 1");
-	return st ? step_done(st) : STORE_ERROR;
+	return st ? steps_finish(st) : STORE_ERROR;
 }
 
 int64_t store_data_version(struct db *db)
@@ -701,7 +693,7 @@ int store_put(struct db *db, const struct entity *e, json_t *rec, enum put_outco
 	if (rc) {
 		db_done(st);
 	} else if (old) {
-		rc = step_done(st);
+		rc = steps_finish(st);
 	} else {
 		int step = db_step(st);
 		if (step == DB_ROW)
@@ -791,17 +783,7 @@ int store_values(struct db *db, const struct entity *e, const char *field, json_
 	struct stmt *st = db_prepare(db, v->sql);
 	if (!st)
 		return STORE_ERROR;
-	json_t *list = json_array();
-	int rc;
-	while ((rc = db_step(st)) == DB_ROW)
-		json_array_append_new(list, json_string(db_column_text(st, 0)));
-	db_done(st);
-	if (rc != DB_DONE) {
-		json_decref(list);
-		return map_db_rc(rc);
-	}
-	*out = list;
-	return STORE_OK;
+	return steps_text_column(st, out);
 }
 
 int store_delete(struct db *db, const struct entity *e, const char *key, struct errors *errs)
@@ -820,7 +802,7 @@ int store_delete(struct db *db, const struct entity *e, const char *key, struct 
 		return rc;
 	}
 	struct stmt *st = db_prepare(db, sql_for(e)->delete);
-	rc = st ? (db_bind_int(st, 1, id), step_done(st)) : STORE_ERROR;
+	rc = st ? (db_bind_int(st, 1, id), steps_finish(st)) : STORE_ERROR;
 	if (rc == STORE_INVALID)
 		errors_add(errs, "", "conflict", "the %s %s cannot be deleted: other records still refer to it", e->name, key);
 	if (!rc)
