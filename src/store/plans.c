@@ -165,7 +165,7 @@ int store_plan_get(struct db *db, const char *slug, int revision, json_t **out)
 	return rc == DB_ROW ? STORE_OK : rc == DB_DONE ? STORE_NOT_FOUND : map_rc(rc);
 }
 
-int store_plan_revisions(struct db *db, const char *slug, json_t **out)
+int store_plan_revision_page(struct db *db, const char *slug, int before, int limit, json_t **out, int *total)
 {
 	int64_t id;
 	int current;
@@ -173,10 +173,12 @@ int store_plan_revisions(struct db *db, const char *slug, json_t **out)
 	if (rc)
 		return rc;
 	struct stmt *st = db_prepare(db, "SELECT " REVISION_COLUMNS " FROM plan_revisions r"
-				     " WHERE r.plan_id = ? ORDER BY r.number DESC");
+				     " WHERE r.plan_id = ? AND r.number < ? ORDER BY r.number DESC LIMIT ?");
 	if (!st)
 		return STORE_ERROR;
 	db_bind_int(st, 1, id);
+	db_bind_int(st, 2, before > 0 ? before : (int64_t)current + 1);
+	db_bind_int(st, 3, limit);
 	json_t *list = json_array();
 	while ((rc = db_step(st)) == DB_ROW)
 		json_array_append_new(list, revision_meta(st, 0));
@@ -186,7 +188,14 @@ int store_plan_revisions(struct db *db, const char *slug, json_t **out)
 		return map_rc(rc);
 	}
 	*out = list;
+	*total = current;
 	return STORE_OK;
+}
+
+int store_plan_revisions(struct db *db, const char *slug, json_t **out)
+{
+	int total;
+	return store_plan_revision_page(db, slug, 0, INT32_MAX, out, &total);
 }
 
 int store_plan_slugs(struct db *db, json_t **out)

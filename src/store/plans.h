@@ -24,6 +24,10 @@ int store_plan_get(struct db *db, const char *slug, int revision, json_t **out);
 /* Every revision's metadata, newest first (no content). */
 int store_plan_revisions(struct db *db, const char *slug, json_t **out);
 
+/* A page of it: at most limit revisions numbered below before (0: from the current one),
+ * newest first; *total is how many the plan has (revisions are numbered 1 to current). */
+int store_plan_revision_page(struct db *db, const char *slug, int before, int limit, json_t **out, int *total);
+
 /* Saves content as a new revision of plan slug (created when it does not exist).
  * content must be validated (plan_validate); references are checked here (unknown city,
  * cooperation, Urban Agenda name: STORE_INVALID with errs). base_revision is the revision

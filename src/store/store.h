@@ -45,6 +45,7 @@ int store_binary_schema_version(void);
  * validated; a page size; the cursor returned with the previous page, or NULL. */
 #define LIST_FILTERS_MAX 16
 #define LIST_LIMIT_MAX 500
+#define LIST_LIMIT_DEFAULT 50
 struct list_query {
 	const char *filter[LIST_FILTERS_MAX];
 	int limit;

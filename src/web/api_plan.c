@@ -76,15 +76,32 @@ int api_plan_item(struct req *r)
 	return doc ? reply_json(r, 200, doc) : r->status;
 }
 
+/* A page of revisions, newest first, in the shape of every list: ?limit= (1 to 500,
+ * default 50) and ?cursor= (the next_cursor of the previous page: the last number shown). */
 int api_plan_revisions(struct req *r)
 {
+	static const char *const names[] = {"limit", "cursor", NULL};
+	if (check_args(r, names, 1))
+		return r->status;
+	long long limit = LIST_LIMIT_DEFAULT, cursor = 0;
+	if (req_arg(r, "limit") && (parse_int(req_arg(r, "limit"), 1, LIST_LIMIT_MAX, &limit)))
+		return reply_error(r, 422, "invalid_parameter", "limit", "limit must be a whole number between 1 and %d",
+				   LIST_LIMIT_MAX);
+	if (req_arg(r, "cursor"))
+		parse_int(req_arg(r, "cursor"), 1, 1000000000, &cursor);
 	json_t *list;
-	int rc = store_plan_revisions(r->db, r->slug, &list);
+	int total;
+	int rc = store_plan_revision_page(r->db, r->slug, (int)cursor, (int)limit, &list, &total);
 	if (rc == STORE_NOT_FOUND)
 		return reply_error(r, 404, "not_found", NULL, "no plan %s", r->slug);
 	if (rc)
 		return reply_store_error(r, rc);
-	return reply_json(r, 200, json_pack("{s:s, s:o}", "slug", r->slug, "revisions", list));
+	json_t *last = json_array_get(list, json_array_size(list) - 1);
+	long long oldest = last ? json_integer_value(json_object_get(last, "revision")) : 1;
+	char next[24];
+	snprintf(next, sizeof next, "%lld", oldest);
+	return reply_json(r, 200, json_pack("{s:s, s:o, s:i, s:I, s:s?}", "slug", r->slug, "items", list, "total", total,
+					    "limit", (json_int_t)limit, "next_cursor", oldest > 1 ? next : NULL));
 }
 
 int api_plan_diff(struct req *r)
@@ -126,14 +143,17 @@ static json_t *current_for_write(struct req *r)
 	char etag[40];
 	reply_item_etag(doc, etag);
 	if (!if_match || !http_etag_matches(if_match, etag)) {
-		json_decref(doc);
+		const char *author = json_string_value(json_object_get(doc, "author"));
 		if (!if_match) {
 			reply_error(r, 428, "precondition_required", NULL, "%s", ETAG_HINT);
-			return NULL;
+		} else {
+			memcpy(r->etag, etag, sizeof etag);   /* the ETag header is the current revision's */
+			reply_error(r, 412, "stale", NULL, "the plan changed since you read it: revision %lld%s%s is now "
+				    "current; read it again (its ETag is in this answer) and reapply your change",
+				    (long long)json_integer_value(json_object_get(doc, "revision")), author ? " by " : "",
+				    author ? author : "");
 		}
-		memcpy(r->etag, etag, sizeof etag);
-		reply_error(r, 412, "stale", NULL, "the plan changed since you read it (someone saved a newer "
-			    "revision); read it again and reapply your change");
+		json_decref(doc);
 		return NULL;
 	}
 	return doc;

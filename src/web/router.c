@@ -173,7 +173,7 @@ int route_check_query(struct req *r)
 	if (rt->flags & ROUTE_ANY_QUERY)
 		return 0;
 	const struct entity *e = rt->entity;
-	r->list.limit = 50;
+	r->list.limit = LIST_LIMIT_DEFAULT;
 	r->list.cursor = NULL;
 	for (int i = 0; i < r->nargs; i++) {
 		const char *name = r->args[i].name, *v = r->args[i].value;

@@ -86,7 +86,7 @@ const struct route routes[] = {
 	{"GET", "/api/v1/plans/{slug}", api_plan_item, &entity_plan, PERM_PUBLIC, API_ITEM, 0, "Get the current revision of a plan"},
 	{"PUT", "/api/v1/plans/{slug}", api_plan_put, &entity_plan, PERM_UPDATE, API_WRITE, BODY_RECORD, "Save a plan's content as a new revision (If-Match unless new)"},
 	{"DELETE", "/api/v1/plans/{slug}", api_plan_delete, &entity_plan, PERM_DELETE, API_WRITE, 0, "Delete a plan and its revisions (If-Match)"},
-	{"GET", "/api/v1/plans/{slug}/revisions", api_plan_revisions, &entity_plan, PERM_PUBLIC, API_ITEM, 0, "List a plan's revisions, newest first"},
+	{"GET", "/api/v1/plans/{slug}/revisions", api_plan_revisions, &entity_plan, PERM_PUBLIC, API_ITEM | ROUTE_ANY_QUERY, 0, "List a plan's revisions, newest first (limit, cursor)"},
 	{"GET", "/api/v1/plans/{slug}/revisions/{n}", api_plan_item, &entity_plan, PERM_PUBLIC, API_ITEM, 0, "Get one revision of a plan"},
 	{"POST", "/api/v1/plans/{slug}/revisions/{n}/restore", api_plan_restore, &entity_plan, PERM_UPDATE, API_WRITE, 0, "Save an earlier revision's content as the new current one (If-Match)"},
 	{"GET", "/api/v1/plans/{slug}/diff", api_plan_diff, &entity_plan, PERM_PUBLIC, API_ITEM | ROUTE_ANY_QUERY, 0, "Compare two revisions section by section (from, to)"},

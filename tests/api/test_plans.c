@@ -865,7 +865,7 @@ static void test_plan_and_revisions(void **state)
 		/* the list of revisions, newest first */
 		char *rpath = h_strf("/api/v1/plans/%s/revisions", slug);
 		json_t *list = get_json(w, rpath, 200, NULL), *rv;
-		json_t *rl = json_object_get(list, "revisions");
+		json_t *rl = json_object_get(list, "items");
 		if (strcmp(str(list, "slug"), slug) != 0 || (long long)json_array_size(rl) != n)
 			fail_msg("GET %s: expected %lld revisions: %s", rpath, n, w_dump(list));
 		size_t k;
@@ -1111,8 +1111,8 @@ static void test_put_as_admin(void **state)
 		fail_msg("after the PUT: expected revision %lld by ada via api, message \"test edit\", the new content: %s",
 			 rev0 + 1, w_dump(doc1));
 	json_t *list = get_json(w, "/api/v1/plans/nice/revisions", 200, NULL);
-	json_t *top = json_array_get(json_object_get(list, "revisions"), 0);
-	if ((long long)json_array_size(json_object_get(list, "revisions")) != rev0 + 1 || num(top, "revision") != rev0 + 1 ||
+	json_t *top = json_array_get(json_object_get(list, "items"), 0);
+	if ((long long)json_array_size(json_object_get(list, "items")) != rev0 + 1 || num(top, "revision") != rev0 + 1 ||
 	    strcmp(str(top, "author"), "ada") != 0)
 		fail_msg("the revisions should list %lld, the newest by ada: %s", rev0 + 1, w_dump(list));
 	json_decref(list);
@@ -1358,6 +1358,84 @@ static void test_put_new_plan_with_if_match_is_412(void **state)
 	json_decref(content);
 }
 
+/* The revisions come in pages, newest first, in the shape of every list; following
+ * next_cursor visits each revision once. Bad paging parameters are refused, naming them. */
+static void test_revisions_paged(void **state)
+{
+	struct world *w = *state;
+	struct creds ada = bearer(w, ADMIN);
+	for (int i = 0; i < 3; i++) {   /* revisions to page through */
+		char *etag, *focus = h_strf("Focus, take %d.", i);
+		json_t *doc = plan_doc(w, "nice", &etag);
+		json_t *content = with(json_object_get(doc, "content"), "key_focus", json_string(focus));
+		struct h_resp r;
+		put_plan(w, &r, "nice", content, "another take", etag, ada);
+		expect_status(&r, 200, "PUT of another take");
+		h_resp_free(&r);
+		json_decref(content), json_decref(doc);
+		free(etag), free(focus);
+	}
+	json_t *current = plan_doc(w, "nice", NULL);
+	long long n = num(current, "revision"), expect = n;
+	json_decref(current);
+	char *path = h_strf("/api/v1/plans/nice/revisions?limit=2");
+	for (int pages = 0; path; pages++) {
+		if (pages > n)
+			fail_msg("paging through %lld revisions did not end", n);
+		json_t *page = get_json(w, path, 200, NULL), *rv;
+		free(path);
+		path = NULL;
+		if (num(page, "total") != n || num(page, "limit") != 2 || json_array_size(json_object_get(page, "items")) > 2)
+			fail_msg("a page of revisions: %s", w_dump(page));
+		size_t k;
+		json_array_foreach(json_object_get(page, "items"), k, rv)
+			if (num(rv, "revision") != expect--)
+				fail_msg("revision %lld where %lld was expected: %s", num(rv, "revision"), expect + 1, w_dump(page));
+		if (str(page, "next_cursor"))
+			path = h_strf("/api/v1/plans/nice/revisions?limit=2&cursor=%s", str(page, "next_cursor"));
+		json_decref(page);
+	}
+	if (expect != 0)
+		fail_msg("the pages ended at revision %lld, not at 1", expect + 1);
+	static const struct { const char *query; long status; const char *field; } bad[] = {
+		{"limit=0", 422, "limit"}, {"limit=501", 422, "limit"}, {"cursor=abc", 422, "cursor"},
+		{"since=1", 400, "since"}, {"limit=2&limit=3", 400, "limit"},
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		char *q = h_strf("/api/v1/plans/nice/revisions?%s", bad[i].query);
+		struct h_resp r;
+		h_request(&w->env, &r, "GET", q, NULL, NULL);
+		h_expect_error(&r, q, bad[i].status, NULL, bad[i].field);
+		h_resp_free(&r);
+		free(q);
+	}
+}
+
+/* A stale PUT's 412 names the revision now current and carries its ETag. */
+static void test_put_stale_names_the_current_revision(void **state)
+{
+	struct world *w = *state;
+	struct creds ada = bearer(w, ADMIN);
+	char *etag, *etag2;
+	json_t *doc = plan_doc(w, "nice", &etag);
+	json_t *content = with(json_object_get(doc, "content"), "key_focus", json_string("First writer."));
+	struct h_resp r;
+	put_plan(w, &r, "nice", content, "first", etag, ada);
+	expect_status(&r, 200, "the first PUT");
+	h_resp_free(&r);
+	json_t *now = plan_doc(w, "nice", &etag2);
+	json_t *late = with(json_object_get(doc, "content"), "key_focus", json_string("Second writer."));
+	put_plan(w, &r, "nice", late, "second", etag, ada);
+	h_expect_error(&r, "a PUT with the ETag before the first", 412, "stale", NULL);
+	char *names = h_strf("revision %lld by ada", num(now, "revision"));
+	if (!strstr(r.body, names) || !h_header(&r, "ETag") || strcmp(h_header(&r, "ETag"), etag2) != 0)
+		fail_msg("the 412 should name %s and carry its ETag %s: %s (ETag %s)", names, etag2, r.body,
+			 h_header(&r, "ETag"));
+	h_resp_free(&r);
+	free(names), free(etag), free(etag2);
+	json_decref(content), json_decref(late), json_decref(doc), json_decref(now);
+}
+
 /* Restore through the API. */
 static void test_restore_api(void **state)
 {
@@ -1397,8 +1475,8 @@ static void test_restore_api(void **state)
 	free(path);
 	json_decref(diff);
 	json_t *list = get_json(w, "/api/v1/plans/nice/revisions", 200, NULL);
-	json_t *top = json_array_get(json_object_get(list, "revisions"), 0);
-	if ((long long)json_array_size(json_object_get(list, "revisions")) != rev + 1 ||
+	json_t *top = json_array_get(json_object_get(list, "items"), 0);
+	if ((long long)json_array_size(json_object_get(list, "items")) != rev + 1 ||
 	    strcmp(str(top, "message"), "restored revision 1") != 0)
 		fail_msg("the revisions should end with \"restored revision 1\": %s", w_dump(list));
 	json_decref(list);
@@ -2483,6 +2561,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_put_message_on_two_lines_is_422, w_setup, w_teardown),
 		cmocka_unit_test_setup_teardown(test_put_new_plan, w_setup, w_teardown),
 		cmocka_unit_test_setup_teardown(test_put_new_plan_with_if_match_is_412, w_setup, w_teardown),
+		cmocka_unit_test_setup_teardown(test_revisions_paged, w_setup, w_teardown),
+		cmocka_unit_test_setup_teardown(test_put_stale_names_the_current_revision, w_setup, w_teardown),
 		cmocka_unit_test_setup_teardown(test_restore_api, w_setup, w_teardown),
 		cmocka_unit_test_setup_teardown(test_matrix_covers_the_rules, w_setup, w_teardown),
 		cmocka_unit_test_setup_teardown(test_matrix_visitor, w_setup, w_teardown),
