@@ -544,15 +544,25 @@ int accounts_token_revoke(struct db *db, int64_t id, int64_t now, int *was_revok
 
 /* ---- failed sign-ins ---- */
 
-int accounts_attempt_add(struct db *db, const char *key, int64_t now)
+int accounts_attempt_add(struct db *db, const char *key, int64_t now, int64_t *id)
 {
-	struct stmt *st = db_prepare(db, "INSERT INTO login_attempts (key, at) VALUES (?, ?)");
+	struct stmt *st = db_prepare(db, "INSERT INTO login_attempts (key, at) VALUES (?, ?) RETURNING id");
 	if (!st)
 		return STORE_ERROR;
 	db_bind_text(st, 1, key);
 	db_bind_int(st, 2, now);
-	int rc = steps_finish(st);
-	return rc ? rc : exec_ints(db, "DELETE FROM login_attempts WHERE at < ?", 1, now - ATTEMPTS_KEEP, 0, 0);
+	int rc = db_step(st);
+	if (rc == DB_ROW && id)
+		*id = db_column_int(st, 0);
+	db_done(st);
+	if (rc != DB_ROW)
+		return rc == DB_DONE ? STORE_ERROR : steps_map(rc);
+	return exec_ints(db, "DELETE FROM login_attempts WHERE at < ?", 1, now - ATTEMPTS_KEEP, 0, 0);
+}
+
+int accounts_attempt_remove(struct db *db, int64_t id)
+{
+	return exec_ints(db, "DELETE FROM login_attempts WHERE id = ?", 1, id, 0, 0);
 }
 
 int accounts_attempts_recent(struct db *db, const char *key, int64_t since, int64_t recent[THROTTLE_FAILURES],

@@ -101,9 +101,12 @@ int accounts_token_revoke(struct db *db, int64_t id, int64_t now, int *was_revok
 
 /* ---- failed sign-ins (throttling) ---- */
 
-/* Records a failed sign-in under key ("login:NAME", "addr:ADDRESS"), and forgets those
- * older than the throttling needs. */
-int accounts_attempt_add(struct db *db, const char *key, int64_t now);
+/* Records a sign-in attempt under key ("login:NAME", "addr:ADDRESS"), counted as failed
+ * until accounts_attempt_remove(*id), and forgets those older than the throttling
+ * needs. id may be NULL. */
+int accounts_attempt_add(struct db *db, const char *key, int64_t now, int64_t *id);
+/* Forgets the one attempt with this id (it succeeded). */
+int accounts_attempt_remove(struct db *db, int64_t id);
 /* The newest failed sign-ins under key since `since` (exclusive), newest first: up to
  * THROTTLE_FAILURES times into recent, their number into *n. */
 int accounts_attempts_recent(struct db *db, const char *key, int64_t since, int64_t recent[THROTTLE_FAILURES],

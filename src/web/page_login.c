@@ -110,9 +110,11 @@ static int credentials_ok(struct req *r, const char *login, const char *password
 	return STORE_OK;
 }
 
-/* Makes the new session in one transaction: forgets the login's failures, ends expired
- * sessions and the one the browser had, and sets the cookie. */
-static int start_session(struct req *r, const struct account *a, const char *login_key, int64_t now)
+/* Makes the new session in one transaction: forgets the login's failures and this
+ * attempt under the address (addr_attempt), ends expired sessions and the one the
+ * browser had, and sets the cookie. */
+static int start_session(struct req *r, const struct account *a, const char *login_key, int64_t addr_attempt,
+			 int64_t now)
 {
 	const struct auth_config *cfg = auth_config_of(r);
 	char token[TOKEN_TEXT_MAX], hash[TOKEN_HASH_MAX], csrf[TOKEN_TEXT_MAX];
@@ -122,6 +124,8 @@ static int start_session(struct req *r, const struct account *a, const char *log
 	int rc = db_begin_write(r->db) == DB_OK ? STORE_OK : STORE_UNAVAILABLE;
 	if (rc == STORE_OK)
 		rc = accounts_attempts_clear(r->db, login_key);
+	if (rc == STORE_OK)
+		rc = accounts_attempt_remove(r->db, addr_attempt);
 	if (rc == STORE_OK)
 		rc = accounts_sessions_purge(r->db, now, cfg->session_idle);
 	if (rc == STORE_OK && r->session.id)
@@ -138,12 +142,23 @@ static int start_session(struct req *r, const struct account *a, const char *log
 	return rc;
 }
 
-/* Records a failure under every key (each statement commits by itself). */
-static int record_failure(struct req *r, char keys[][LOGIN_MAX + 64], int nkeys, int64_t now)
+/* Checks the throttle and, when the attempt may go ahead, records it under every key as
+ * failed, all in one write transaction: writers are serialised (BEGIN IMMEDIATE, or the
+ * writers' advisory lock on PostgreSQL), so parallel attempts cannot all pass between the
+ * count and the record. *wait > 0: refused, nothing recorded. ids: the rows written,
+ * for removing this attempt's own once it succeeds. */
+static int reserve_attempt(struct req *r, char keys[][LOGIN_MAX + 64], int nkeys, int64_t now, int64_t *wait,
+			   int64_t ids[])
 {
-	int rc = STORE_OK;
-	for (int i = 0; i < nkeys && rc == STORE_OK; i++)
-		rc = accounts_attempt_add(r->db, keys[i], now);
+	int rc = db_begin_write(r->db) == DB_OK ? STORE_OK : STORE_UNAVAILABLE;
+	if (rc == STORE_OK)
+		rc = throttled(r, keys, nkeys, now, wait);
+	for (int i = 0; i < nkeys && rc == STORE_OK && *wait == 0; i++)
+		rc = accounts_attempt_add(r->db, keys[i], now, &ids[i]);
+	if (rc == STORE_OK && db_commit(r->db) != DB_OK)
+		rc = STORE_UNAVAILABLE;
+	if (rc != STORE_OK)
+		db_rollback(r->db);
 	return rc;
 }
 
@@ -160,8 +175,8 @@ int page_login_submit(struct req *r)
 	char login[LOGIN_MAX + 1], msg[200], keys[2][LOGIN_MAX + 64];
 	int valid = login_name_normalise(typed, login, msg, sizeof msg) == 0;
 	int nkeys = throttle_keys(r, valid ? login : NULL, keys), ok = 0;
-	int64_t now = (int64_t)time(NULL), wait;
-	int rc = throttled(r, keys, nkeys, now, &wait);
+	int64_t now = (int64_t)time(NULL), wait, ids[2];
+	int rc = reserve_attempt(r, keys, nkeys, now, &wait, ids);
 	if (rc == STORE_OK && wait > 0) {
 		char seconds[24], text[160];
 		snprintf(seconds, sizeof seconds, "%lld", (long long)wait);
@@ -172,10 +187,10 @@ int page_login_submit(struct req *r)
 	struct account a;
 	if (rc == STORE_OK)
 		rc = credentials_ok(r, valid ? login : NULL, password, &a, &ok);
-	if (rc == STORE_OK && !ok && (rc = record_failure(r, keys, nkeys, now)) == STORE_OK)
+	if (rc == STORE_OK && !ok)   /* the attempt stays recorded as failed */
 		return login_form(r, 401, typed, wrong_credentials, next);
 	if (rc == STORE_OK)
-		rc = start_session(r, &a, keys[0], now);
+		rc = start_session(r, &a, keys[0], ids[nkeys - 1], now);
 	return rc == STORE_OK ? reply_redirect(r, 303, next) : reply_store_error(r, rc);
 }
 

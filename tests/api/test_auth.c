@@ -19,6 +19,7 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <pthread.h>
 #include <pwd.h>
 #include <unistd.h>
 #include <cmocka.h>
@@ -941,6 +942,70 @@ static void test_throttle_per_address(void **state)
 	free(csrf);
 }
 
+/* Many wrong passwords at once, on a server with many threads: exactly five are heard
+ * (401), the rest are throttled (429). The attempt is recorded before the password is
+ * checked, in the same write transaction as the count, so parallel requests cannot all
+ * slip through between the two. */
+enum { PARALLEL_ATTEMPTS = 24 };
+
+struct attempt {
+	struct h_env *env;
+	const char *csrf;
+	long status;
+};
+
+static void *attempt_login(void *arg)
+{
+	struct attempt *a = arg;
+	struct h_resp r;
+	a->status = try_login(a->env, a->csrf, "marie", "not the right password", &r);
+	h_resp_free(&r);
+	return NULL;
+}
+
+static void test_throttle_parallel(void **state)
+{
+	struct h_env *env = *state, wide;
+	static const char *const threads[] = {"--threads", "16", NULL};
+	assert_int_equal(h_env_share(&wide, env->db), 0);
+	assert_int_equal(h_env_serve_with(&wide, threads), 0);
+	char *csrf = login_form_token(&wide);
+	struct attempt attempts[PARALLEL_ATTEMPTS];
+	pthread_t tid[PARALLEL_ATTEMPTS];
+	for (int i = 0; i < PARALLEL_ATTEMPTS; i++) {
+		attempts[i] = (struct attempt){&wide, csrf, 0};
+		assert_int_equal(pthread_create(&tid[i], NULL, attempt_login, &attempts[i]), 0);
+	}
+	int heard = 0, throttled = 0;
+	for (int i = 0; i < PARALLEL_ATTEMPTS; i++) {
+		pthread_join(tid[i], NULL);
+		heard += attempts[i].status == 401;
+		throttled += attempts[i].status == 429;
+	}
+	int stopped = h_env_stop(&wide);
+	h_env_free(&wide);
+	free(csrf);
+	assert_int_equal(stopped, 0);
+	if (heard != 5 || throttled != PARALLEL_ATTEMPTS - 5)
+		fail_msg("%d parallel wrong passwords: %d answered 401 and %d 429 (expected 5 and %d)", PARALLEL_ATTEMPTS,
+			 heard, throttled, PARALLEL_ATTEMPTS - 5);
+}
+
+/* A successful sign-in removes its own attempt under the address: five people signing in
+ * from one address (an office behind one router) are not throttled. */
+static void test_throttle_spares_successes(void **state)
+{
+	struct h_env *env = *state;
+	char *csrf = login_form_token(env);
+	struct h_resp r;
+	for (int i = 0; i < 7; i++) {
+		if (try_login(env, csrf, i % 2 ? "paul" : "marie", i % 2 ? PAUL_PW : MARIE_PW, &r) != 303)
+			fail_msg("sign-in %d from one address: status %ld", i + 1, r.status);
+		h_resp_free(&r);
+	}
+	free(csrf);
+}
+
 /* ---- API tokens ---- */
 
 static char *create_token(struct h_env *env, const char *user)
@@ -1100,6 +1165,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_throttle_per_account_and_across_servers, setup_served, teardown),
 		cmocka_unit_test_setup_teardown(test_throttle_account_from_elsewhere, setup_served, teardown),
 		cmocka_unit_test_setup_teardown(test_throttle_per_address, setup_served, teardown),
+		cmocka_unit_test_setup_teardown(test_throttle_parallel, setup_served, teardown),
+		cmocka_unit_test_setup_teardown(test_throttle_spares_successes, setup_served, teardown),
 		cmocka_unit_test_setup_teardown(test_bearer_tokens, setup_served, teardown),
 		cmocka_unit_test_setup_teardown(test_csrf_on_logout, setup_served, teardown),
 		cmocka_unit_test_setup_teardown(test_signed_in_pages_are_not_cached, setup_served, teardown),

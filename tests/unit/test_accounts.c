@@ -426,8 +426,8 @@ static void failed_sign_ins_counted(void **state)
 	int64_t recent[THROTTLE_FAILURES];
 	int n;
 	for (int i = 0; i < 7; i++)   /* one every 5 s */
-		assert_int_equal(accounts_attempt_add(f->db, "login:marie", T0 + 5 * i), STORE_OK);
-	assert_int_equal(accounts_attempt_add(f->db, "addr:127.0.0.1", T0), STORE_OK);
+		assert_int_equal(accounts_attempt_add(f->db, "login:marie", T0 + 5 * i, NULL), STORE_OK);
+	assert_int_equal(accounts_attempt_add(f->db, "addr:127.0.0.1", T0, NULL), STORE_OK);
 	assert_int_equal(accounts_attempts_recent(f->db, "login:marie", T0 + 30 - THROTTLE_WINDOW, recent, &n), STORE_OK);
 	assert_int_equal(n, THROTTLE_FAILURES);   /* at most five are looked at */
 	assert_int_equal(recent[0], T0 + 30);
@@ -444,7 +444,7 @@ static void failed_sign_ins_counted(void **state)
 	assert_int_equal(accounts_attempts_recent(f->db, "login:marie", 0, recent, &n), STORE_OK);
 	assert_int_equal(n, 0);
 	/* old rows are pruned as new ones arrive */
-	assert_int_equal(accounts_attempt_add(f->db, "login:other", T0 + 100000), STORE_OK);
+	assert_int_equal(accounts_attempt_add(f->db, "login:other", T0 + 100000, NULL), STORE_OK);
 	assert_int_equal(accounts_attempts_recent(f->db, "addr:127.0.0.1", 0, recent, &n), STORE_OK);
 	assert_int_equal(n, 0);
 }
