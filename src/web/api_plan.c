@@ -139,7 +139,7 @@ static json_t *current_for_write(struct req *r)
 	json_t *doc = load_doc(r, 0);
 	if (!doc)
 		return NULL;
-	const char *if_match = req_header(r, "If-Match");
+	const char *if_match = req_if_match(r);
 	char etag[40];
 	reply_item_etag(doc, etag);
 	if (!if_match || !http_etag_matches(if_match, etag)) {

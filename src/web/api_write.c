@@ -103,7 +103,7 @@ int api_create(struct req *r)
  * Returns the record, or NULL after replying. */
 static json_t *current_record(struct req *r, enum action action, const char *verb)
 {
-	const char *if_match = req_header(r, "If-Match");
+	const char *if_match = req_if_match(r);
 	if (!if_match) {
 		reply_error(r, 428, "precondition_required", NULL, "%s", ETAG_HINT);
 		return NULL;

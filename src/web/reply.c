@@ -99,6 +99,15 @@ int http_etag_matches(const char *header, const char *etag)
 	return 0;
 }
 
+const char *req_if_match(struct req *r)
+{
+	const char *v = req_header(r, "If-Match");
+	if (!v)
+		return NULL;
+	v += strspn(v, " ");
+	return v[0] == '*' && v[1 + strspn(v + 1, " ")] == '\0' ? NULL : v;
+}
+
 /* Errors are JSON on API routes and on unknown /api/ addresses, HTML elsewhere. */
 static int wants_json(const struct req *r)
 {

@@ -29,6 +29,9 @@ void http_etag(const char *body, size_t len, char out[40]);
 void reply_item_etag(json_t *rec, char out[40]);
 /* Whether an If-Match / If-None-Match header names etag ("*", lists, weak tags). */
 int http_etag_matches(const char *header, const char *etag);
+/* The request's If-Match for a write: NULL when absent or "*", which names no version
+ * the client read and so cannot prevent a lost update (answer 428 then). */
+const char *req_if_match(struct req *r);
 /* Answers status (303 after a form, 302...) with Location: location (copied; a path on
  * this server, e.g. from auth_local_target()) and a page linking there. */
 int reply_redirect(struct req *r, int status, const char *location);

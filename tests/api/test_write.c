@@ -747,6 +747,15 @@ static void test_preconditions(void **state)
 	w_send(w, &r, &garbage);
 	h_expect_error(&r, "PATCH with an If-Match that is no ETag of it", 412, "stale", NULL);
 	h_resp_free(&r);
+	/* "*" names no version the client read, so it cannot prevent a lost update */
+	struct call star = as_admin(w, "PATCH", "/api/v1/cities/nice", "{\"population\": 1}", "*");
+	w_send(w, &r, &star);
+	h_expect_error(&r, "PATCH with If-Match: *", 428, "precondition_required", NULL);
+	h_resp_free(&r);
+	struct call star_del = as_admin(w, "DELETE", "/api/v1/cities/liuzhou", NULL, "*");
+	w_send(w, &r, &star_del);
+	h_expect_error(&r, "DELETE with If-Match: *", 428, "precondition_required", NULL);
+	h_resp_free(&r);
 	w_expect_unchanged(w, before, "writes without a usable If-Match");
 	free(before);
 
