@@ -7,6 +7,13 @@
 #include <getopt.h>
 #include <string.h>
 
+/* A value as compact JSON, numbers as short as they are stored exactly ("43.7", not
+ * "43.700000000000003"); NULL for none. Caller frees. */
+static char *dump(const json_t *v)
+{
+	return v ? json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT | JSON_REAL_PRECISION(15)) : NULL;
+}
+
 /* "population 540000 -> 1; name "A" -> "B"" for one entry. */
 static void print_changes(json_t *changes)
 {
@@ -14,8 +21,7 @@ static void print_changes(json_t *changes)
 	json_t *c;
 	int first = 1;
 	json_object_foreach(changes, field, c) {
-		char *before = json_object_get(c, "before") ? json_dumps(json_object_get(c, "before"), JSON_ENCODE_ANY | JSON_COMPACT) : NULL;
-		char *after = json_object_get(c, "after") ? json_dumps(json_object_get(c, "after"), JSON_ENCODE_ANY | JSON_COMPACT) : NULL;
+		char *before = dump(json_object_get(c, "before")), *after = dump(json_object_get(c, "after"));
 		printf("%s%s %s%s%s", first ? "" : "; ", field, before ? before : "", before && after ? " -> " : "",
 		       after ? after : "");
 		free(before);
@@ -78,6 +84,10 @@ int cmd_audit(int argc, char **argv)
 	}
 	if (optind < argc)
 		return cli_usage_error("audit", "unexpected argument %s", argv[optind]);
+	struct errors errs;
+	errors_init(&errs);
+	if (store_audit_query_check(&q, &errs))
+		return cli_usage_error("audit", "--%s", errs.e[0].message);
 	struct store *st = cli_open_store(target, 0);
 	if (!st)
 		return 1;
@@ -91,7 +101,7 @@ int cmd_audit(int argc, char **argv)
 		return 1;
 	}
 	if (as_json) {
-		json_dumpf(rows, stdout, JSON_INDENT(2));
+		json_dumpf(rows, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(15));
 		putchar('\n');
 	}
 	size_t i;

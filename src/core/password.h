@@ -26,6 +26,9 @@ int password_verify(const char *hash, const char *pw);
 /* Spends the time of a password_verify that fails, against a hash of no account: the
  * answer for an unknown login then takes as long as for a wrong password. */
 void password_verify_dummy(const char *pw);
+/* Makes that hash now (the server calls it at start), so that the first unknown login
+ * does not also pay for making it. Thread-safe; later calls do nothing. */
+void password_dummy_prepare(void);
 /* A random password of n characters (letters and digits, without look-alikes such as
  * 0/O and 1/l) into out (size > n), for generated accounts. */
 void password_generate(char *out, size_t n);

@@ -10,6 +10,7 @@
 #include "core/record.h"
 #include "store/accounts.h"
 #include "util/buf.h"
+#include "util/date.h"
 #include "util/xalloc.h"
 
 #include <pthread.h>
@@ -811,6 +812,17 @@ int store_delete(struct db *db, const struct entity *e, const char *key, struct 
 		rc = write_audit(db, e, key, "delete", old, NULL);
 	json_decref(old);
 	return rc;
+}
+
+int store_audit_query_check(const struct audit_query *q, struct errors *errs)
+{
+	const char *dates[][2] = {{"from", q->from}, {"until", q->until}};
+	struct pdate d;
+	for (int i = 0; i < 2; i++)
+		if (dates[i][1] && pdate_parse_iso(dates[i][1], &d))
+			errors_add(errs, dates[i][0], "invalid_parameter", "%s must be a date YYYY-MM-DD (or YYYY-MM, or YYYY)",
+				   dates[i][0]);
+	return errs->n ? -1 : 0;
 }
 
 /* The audit log, newest first, filtered; see store.h. */

@@ -85,6 +85,9 @@ struct audit_query {
 	int limit;
 };
 int store_audit_list(struct db *db, const struct audit_query *q, json_t **out);
+/* Checks the dates of q (YYYY-MM-DD, YYYY-MM or YYYY), so that a typo is an error rather
+ * than an empty answer: 0, or -1 with an error naming "from" or "until" in errs. */
+int store_audit_query_check(const struct audit_query *q, struct errors *errs);
 
 /* The data version: a number every write moves forward (store_put bumps it in the
  * writer's transaction). Equal versions mean equal data, across servers and processes;

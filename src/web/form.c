@@ -11,17 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The errors of one field path, as the message list under its control. */
-static void field_errors(struct buf *b, const struct errors *errs, const char *path, const char *id)
-{
-	for (int i = 0; errs && i < errs->n; i++) {
-		const char *f = errs->e[i].field;
-		size_t n = strlen(path);
-		if (strncmp(f, path, n) == 0 && (f[n] == '\0' || f[n] == '[' || f[n] == '.'))
-			html_printf(b, "<p class=\"field-error\" id=\"%s-error\">%s</p>", id, errs->e[i].message);
-	}
-}
-
 static int has_error(const struct errors *errs, const char *path)
 {
 	for (int i = 0; errs && i < errs->n; i++)
@@ -29,6 +18,32 @@ static int has_error(const struct errors *errs, const char *path)
 			return 1;
 	return 0;
 }
+
+/* The errors of one field path, as the message list under its control; the first has
+ * the id that the control's aria-describedby names (ids must be unique). */
+static void field_errors(struct buf *b, const struct errors *errs, const char *path, const char *id)
+{
+	int shown = 0;
+	for (int i = 0; errs && i < errs->n; i++) {
+		const char *f = errs->e[i].field;
+		size_t n = strlen(path);
+		if (strncmp(f, path, n) != 0 || (f[n] != '\0' && f[n] != '[' && f[n] != '.'))
+			continue;
+		if (shown++)
+			html_printf(b, "<p class=\"field-error\">%s</p>", errs->e[i].message);
+		else
+			html_printf(b, "<p class=\"field-error\" id=\"%s-error\">%s</p>", id, errs->e[i].message);
+	}
+}
+
+/* aria-invalid, and aria-describedby naming the error under the control, when the field
+ * has one (so that a screen reader reads the message with the control). */
+static void invalid_attrs(struct buf *b, const struct errors *errs, const char *path, const char *id)
+{
+	if (has_error(errs, path))
+		html_printf(b, " aria-invalid=\"true\" aria-describedby=\"%s-error\"", id);
+}
+
 
 /* A JSON value as the text of an input ("" for null). */
 static const char *value_text(const json_t *v, char *tmp, size_t size)
@@ -83,18 +98,22 @@ static void scalar_control(struct req *r, const struct field *f, const char *pat
 	struct buf *b = &r->body;
 	char tmp[64];
 	const char *text = value_text(v, tmp, sizeof tmp);
-	const char *invalid = has_error(errs, path) ? " aria-invalid=\"true\"" : "";
 	if (f->type == FT_ENUM || f->type == FT_COUNTRY || f->type == FT_REF) {
-		html_printf(b, "<select id=\"%s\" name=\"%s\"%R>", id, path, invalid);
+		html_printf(b, "<select id=\"%s\" name=\"%s\"", id, path);
+		invalid_attrs(b, errs, path, id);
+		html_printf(b, ">");
 		options(r, f, text);
 		html_printf(b, "</select>");
 	} else if (f->flags & FF_MULTILINE) {
-		html_printf(b, "<textarea id=\"%s\" name=\"%s\" rows=\"5\" maxlength=\"%d\"%R>%s</textarea>",
-			    id, path, (int)f->max, invalid, text);
+		html_printf(b, "<textarea id=\"%s\" name=\"%s\" rows=\"5\" maxlength=\"%d\"", id, path, (int)f->max);
+		invalid_attrs(b, errs, path, id);
+		html_printf(b, ">%s</textarea>", text);
 	} else {
 		const char *mode = f->type == FT_INT ? " inputmode=\"numeric\"" : f->type == FT_REAL ? " inputmode=\"decimal\"" : "";
-		html_printf(b, "<input id=\"%s\" name=\"%s\" type=\"text\" value=\"%s\"%R%R%R>", id, path, text, mode,
-			    invalid, readonly ? " readonly" : "");
+		html_printf(b, "<input id=\"%s\" name=\"%s\" type=\"text\" value=\"%s\"%R%R", id, path, text, mode,
+			    readonly ? " readonly" : "");
+		invalid_attrs(b, errs, path, id);
+		html_printf(b, ">");
 	}
 }
 

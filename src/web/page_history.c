@@ -98,13 +98,12 @@ static int audit_query_of(struct req *r, struct audit_query *q)
 	*q = (struct audit_query){.actor = audit_arg(r, "user"), .entity = audit_arg(r, "kind"),
 				  .record = audit_arg(r, "record"), .from = audit_arg(r, "from"),
 				  .until = audit_arg(r, "until"), .before_id = audit_arg(r, "cursor")};
-	const char *dates[] = {"from", q->from, "until", q->until}, *limit = audit_arg(r, "limit");
-	struct pdate d;
+	const char *limit = audit_arg(r, "limit");
 	long long id, n = AUDIT_PAGE;
-	for (int i = 0; i < 4; i += 2)
-		if (dates[i + 1] && pdate_parse_iso(dates[i + 1], &d))
-			return reply_error(r, 422, "invalid_parameter", dates[i], "%s must be a date YYYY-MM-DD (or YYYY-MM, "
-					   "or YYYY)", dates[i]);
+	struct errors errs;
+	errors_init(&errs);
+	if (store_audit_query_check(q, &errs))
+		return reply_errors(r, 422, &errs);
 	if (q->before_id && parse_int(q->before_id, 1, INT64_MAX, &id))
 		return reply_error(r, 422, "invalid_parameter", "cursor", "cursor must come from the link to older changes");
 	if (limit && parse_int(limit, 1, LIST_LIMIT_MAX, &n))

@@ -13,6 +13,7 @@
  * origin, sign-in, role), the query's parameters, then the handler, in the transaction
  * the route asked for. Responses to signed-in users are never cached, here or anywhere. */
 #include "web/server.h"
+#include "core/password.h"
 #include "web/auth.h"
 #include "web/cache.h"
 #include "web/reply.h"
@@ -521,6 +522,7 @@ struct server *server_start(const struct server_config *cfg, char *err, size_t e
 		snprintf(err, errsize, "libsodium failed to initialise");
 		return NULL;
 	}
+	password_dummy_prepare();
 	struct server *srv = xcalloc(1, sizeof *srv);
 	srv->store = cfg->store;
 	srv->quiet = cfg->quiet;

@@ -562,6 +562,17 @@ static void test_cli_account_changes_are_audited(void **state)
 		fail_msg("the audit log holds a secret: %.2000s", text);
 	free(text), free(token), free(record);
 	json_decref(all);
+	/* a date that is none is an error naming the option, not an empty answer */
+	static const char *const bad_dates[][2] = {{"--from", "garbage"}, {"--from", "2026-13-01"}, {"--until", "2026-02-30"}};
+	for (size_t i = 0; i < sizeof bad_dates / sizeof *bad_dates; i++) {
+		h_cli(env, &run, "audit", "--db", env->db, bad_dates[i][0], bad_dates[i][1], (char *)NULL);
+		char *want = h_strf("%s must be a date", bad_dates[i][0]);
+		if (run.status != 2 || !strstr(run.err, want) || *run.out)
+			fail_msg("c2c audit %s %s: status %d, stderr %s (expected 2 and '%s')", bad_dates[i][0], bad_dates[i][1],
+				 run.status, run.err, want);
+		free(want);
+		h_run_free(&run);
+	}
 }
 
 /* `init` makes no account; `init --demo` makes admin with a password printed once. */

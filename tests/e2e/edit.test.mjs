@@ -40,6 +40,7 @@ test('sign in, edit a city, see the error beside the field, correct, save, see t
     assert.match(await page.getByRole('alert').first().innerText(), /population must be a whole number/);
     assert.equal(await population.inputValue(), '5 million', 'what the user typed is kept');
     assert.equal(await population.getAttribute('aria-invalid'), 'true');
+    assert.equal(await population.getAttribute('aria-describedby'), 'f-population-error', 'the message is read with the field');
     const beside = page.locator('#f-population-error');
     assert.match(await beside.innerText(), /whole number/);
     await screenshot(page, 'edit-error-desktop');
