@@ -462,6 +462,82 @@ int store_resolve(struct db *db, const struct entity *e, const char *key, int64_
 	return rc == DB_ROW ? STORE_OK : rc == DB_DONE ? STORE_NOT_FOUND : map_db_rc(rc);
 }
 
+/* Whether errs has an error for exactly this path. */
+static int has_error_at(const struct errors *errs, const char *path)
+{
+	for (int i = 0; i < errs->n; i++)
+		if (strcmp(errs->e[i].field, path) == 0)
+			return 1;
+	return 0;
+}
+
+/* Adds an error when v, a reference of f at path, is a string that names no stored
+ * record; other values are record_validate's to judge. */
+static int check_ref(struct db *db, const struct field *f, const json_t *v, const char *path, struct errors *errs)
+{
+	if (!json_is_string(v) || has_error_at(errs, path))
+		return STORE_OK;
+	int64_t id;
+	int rc = store_resolve(db, f->ref, json_string_value(v), &id, NULL, 0);
+	if (rc == STORE_NOT_FOUND)
+		errors_add(errs, path, "unknown_reference", "%s names no existing %s: %s", path, f->ref->name,
+			   json_string_value(v));
+	return rc == STORE_NOT_FOUND ? STORE_OK : rc;
+}
+
+/* The references of one list row (the bare value of a scalar row, or its fields). */
+static int check_row_refs(struct db *db, const struct entity *sub, const json_t *row, const char *path,
+			  struct errors *errs)
+{
+	int rc = STORE_OK;
+	for (size_t i = 0; i < sub->nfields && !rc; i++) {
+		const struct field *f = &sub->fields[i];
+		if (f->type != FT_REF)
+			continue;
+		if (sub->flags & ENT_SCALAR_ROW) {
+			rc = check_ref(db, f, row, path, errs);
+		} else {
+			char sub_path[160];
+			snprintf(sub_path, sizeof sub_path, "%s.%s", path, f->name);
+			rc = check_ref(db, f, json_object_get(row, f->name), sub_path, errs);
+		}
+	}
+	return rc;
+}
+
+static int check_refs(struct db *db, const struct entity *e, const json_t *rec, struct errors *errs)
+{
+	int rc = STORE_OK;
+	for (size_t i = 0; i < e->nfields && !rc; i++) {
+		const struct field *f = &e->fields[i];
+		const json_t *v = json_object_get(rec, f->name);
+		if (f->type == FT_REF) {
+			rc = check_ref(db, f, v, f->name, errs);
+		} else if (f->type == FT_LIST && f->sub && json_is_array(v)) {
+			for (size_t k = 0; k < json_array_size(v) && k < (size_t)f->max && !rc; k++) {
+				char path[128];
+				snprintf(path, sizeof path, "%s[%zu]", f->name, k);
+				rc = check_row_refs(db, f->sub, json_array_get(v, k), path, errs);
+			}
+		}
+	}
+	return rc;
+}
+
+int store_validate(struct db *db, const struct entity *e, json_t *in, json_t **out, struct errors *errs)
+{
+	*out = NULL;
+	json_t *rec = NULL;
+	int invalid = record_validate(e, in, &rec, errs);
+	int rc = check_refs(db, e, invalid ? in : rec, errs);
+	if (rc || invalid || errs->n) {
+		json_decref(rec);
+		return rc ? rc : STORE_INVALID;
+	}
+	*out = rec;
+	return STORE_OK;
+}
+
 /* Binds the scalar fields of obj in descriptor order, from parameter *param on. */
 static int bind_fields(struct db *db, struct stmt *st, const struct entity *e, json_t *obj,
 		       const char *prefix, int *param, struct errors *errs)

@@ -65,6 +65,12 @@ int store_get(struct db *db, const struct entity *e, const char *key, json_t **o
 int store_list(struct db *db, const struct entity *e, const struct list_query *q,
 	       json_t **items, char next[SLUG_MAX * 4 + 1], long *total);
 
+/* Validates input for e as record_validate does (record.h: *out the normalised copy, not
+ * consuming in) and also checks that every reference in it, at the top and in list rows,
+ * names a stored record, so that one answer lists every bad field, references too.
+ * Returns STORE_OK, STORE_INVALID with errs filled and *out NULL, or a database error. */
+int store_validate(struct db *db, const struct entity *e, json_t *in, json_t **out, struct errors *errs);
+
 enum put_outcome { PUT_CREATED, PUT_UPDATED, PUT_UNCHANGED };
 /* Creates or replaces the record with rec's key. rec must be normalised (record.h);
  * references in it are replaced by their canonical spelling. A reference to a record that

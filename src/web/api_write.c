@@ -72,10 +72,10 @@ int api_create(struct req *r)
 		return r->status;
 	struct errors errs;
 	errors_init(&errs);
-	int rc = record_validate(e, in, &rec, &errs);
+	int rc = store_validate(r->db, e, in, &rec, &errs);
 	json_decref(in);
 	if (rc)
-		return reply_errors(r, 422, &errs);
+		return store_failure(r, rc, &errs);
 	if (!permission_allows(&r->user, ACT_CREATE, e, rec)) {
 		json_decref(rec);
 		return forbidden(r, "create");
@@ -147,11 +147,11 @@ int api_update(struct req *r)
 	const char *key = record_str(merged, e->key);
 	if (!key || strcmp(key, r->slug) != 0)
 		errors_add(&errs, e->key, "invalid_field", "%s cannot be changed", e->key);
-	int rc = errs.n ? -1 : record_validate(e, merged, &rec, &errs);
+	int rc = errs.n ? STORE_INVALID : store_validate(r->db, e, merged, &rec, &errs);
 	json_decref(merged);
 	json_decref(old);
 	if (rc)
-		return reply_errors(r, 422, &errs);
+		return store_failure(r, rc, &errs);
 	if (!permission_allows(&r->user, ACT_UPDATE, e, rec)) {   /* it must stay theirs */
 		json_decref(rec);
 		return forbidden(r, "give away");

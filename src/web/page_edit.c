@@ -130,8 +130,11 @@ static int save(struct req *r, json_t *submitted, json_t *old, const char *sent_
 			return edit_page(r, submitted, NULL, etag, old, 409);
 	}
 	json_t *rec;
-	if (record_validate(e, submitted, &rec, &errs))
+	int valid = store_validate(r->db, e, submitted, &rec, &errs);
+	if (valid == STORE_INVALID)
 		return edit_page(r, submitted, &errs, sent_etag, NULL, 422);
+	if (valid)
+		return reply_store_error(r, valid);
 	enum action action = old ? ACT_UPDATE : ACT_CREATE;
 	if (!permission_allows(&r->user, action, e, rec)) {
 		json_decref(rec);
