@@ -5,6 +5,7 @@
 #include "core/login.h"
 #include "web/server.h"
 
+#include <arpa/inet.h>
 #include <getopt.h>
 #include <signal.h>
 #include <string.h>
@@ -16,9 +17,10 @@ int cmd_serve(int argc, char **argv)
 		{"db", required_argument, NULL, 'd'}, {"listen", required_argument, NULL, 'l'},
 		{"threads", required_argument, NULL, 't'}, {"quiet", no_argument, NULL, 'q'},
 		{"session-idle", required_argument, NULL, 'i'}, {"session-max", required_argument, NULL, 'm'},
-		{"secure-cookies", no_argument, NULL, 's'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
+		{"secure-cookies", no_argument, NULL, 's'}, {"trusted-proxy", required_argument, NULL, 'p'},
+		{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
 	};
-	struct server_config cfg = {"127.0.0.1:8080", 0, NULL, 0, {SESSION_IDLE_DEFAULT, SESSION_MAX_DEFAULT, 0}};
+	struct server_config cfg = {"127.0.0.1:8080", 0, NULL, 0, {SESSION_IDLE_DEFAULT, SESSION_MAX_DEFAULT, 0, ""}};
 	long long seconds;
 	const char *target = DEFAULT_DB;
 	long long threads = sysconf(_SC_NPROCESSORS_ONLN);
@@ -29,6 +31,15 @@ int cmd_serve(int argc, char **argv)
 		case 'l': cfg.listen = optarg; break;
 		case 'q': cfg.quiet = 1; break;
 		case 's': cfg.auth.secure_cookies = 1; break;
+		case 'p': {
+			unsigned char bin[sizeof(struct in6_addr)];
+			if (strlen(optarg) >= sizeof cfg.auth.trusted_proxy ||
+			    (inet_pton(AF_INET, optarg, bin) != 1 && inet_pton(AF_INET6, optarg, bin) != 1))
+				return cli_usage_error("serve", "--trusted-proxy must be the proxy's IP address, "
+						       "e.g. 127.0.0.1 or ::1");
+			snprintf(cfg.auth.trusted_proxy, sizeof cfg.auth.trusted_proxy, "%s", optarg);
+			break;
+		}
 		case 'i':
 		case 'm':
 			if (parse_int(optarg, 1, SESSION_SECONDS_MAX, &seconds))
@@ -42,14 +53,17 @@ int cmd_serve(int argc, char **argv)
 			break;
 		case 'h':
 			printf("usage: c2c serve [--db FILE|URI] [--listen ADDR:PORT] [--threads N] [--quiet]\n"
-			       "                 [--session-idle SECONDS] [--session-max SECONDS] [--secure-cookies]\n\n"
+			       "                 [--session-idle SECONDS] [--session-max SECONDS] [--secure-cookies]\n"
+			       "                 [--trusted-proxy ADDR]\n\n"
 			       "Serves the public directory and the JSON API. --listen defaults to\n"
 			       "127.0.0.1:8080; port 0 picks a free port (printed on start). --threads\n"
 			       "defaults to the number of processors. --quiet turns off the access log.\n"
 			       "A sign-in session ends after --session-idle seconds without a request\n"
 			       "(default %d) and --session-max seconds after sign-in (default %d).\n"
 			       "--secure-cookies marks cookies Secure: use it when clients reach the\n"
-			       "server over HTTPS (e.g. through a TLS proxy).\n"
+			       "server over HTTPS (e.g. through a TLS proxy). --trusted-proxy names that\n"
+			       "proxy's address: for its requests, the client (whose failed sign-ins are\n"
+			       "counted) is the last address of X-Forwarded-For.\n"
 			       "SIGINT or SIGTERM stops the server after the requests under way.\n",
 			       SESSION_IDLE_DEFAULT, SESSION_MAX_DEFAULT);
 			return 0;

@@ -22,6 +22,8 @@ struct auth_config {
 	int64_t session_idle;      /* seconds without a request before a session ends */
 	int64_t session_max;       /* seconds after sign-in when a session ends anyway */
 	int secure_cookies;        /* the server is reached over HTTPS: cookies get Secure */
+	char trusted_proxy[48];    /* a proxy's address whose X-Forwarded-For names the client
+				      ("" for none): throttling counts clients, not the proxy */
 };
 
 /* Fills r->user, r->auth and r->session from the request's credentials; a visitor stays

@@ -387,6 +387,31 @@ static void client_address(struct MHD_Connection *conn, char *out, size_t size)
 		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, out, (socklen_t)size);
 }
 
+/* Behind the trusted proxy, the client is the address the proxy appended last to
+ * X-Forwarded-For (earlier entries come from the client and prove nothing). Anything
+ * that is not an IP address leaves the proxy's own address in place. */
+static void forwarded_client(struct req *r)
+{
+	const char *proxy = r->server->auth.trusted_proxy;
+	if (!*proxy || strcmp(proxy, r->client) != 0)
+		return;
+	const char *xff = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "X-Forwarded-For");
+	if (!xff)
+		return;
+	const char *last = strrchr(xff, ',');
+	last = last ? last + 1 : xff;
+	last += strspn(last, " \t");
+	char addr[48];
+	size_t n = strcspn(last, " \t");
+	unsigned char bin[sizeof(struct in6_addr)];
+	if (n == 0 || n >= sizeof addr)
+		return;
+	memcpy(addr, last, n);
+	addr[n] = '\0';
+	if (inet_pton(AF_INET, addr, bin) == 1 || inet_pton(AF_INET6, addr, bin) == 1)
+		snprintf(r->client, sizeof r->client, "%s", addr);
+}
+
 /* The body_max of the route for the request (0 when there is none). */
 static size_t body_limit(struct req *r)
 {
@@ -437,6 +462,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		arena_init(&r->arena, REQ_ARENA_MAX);
 		buf_init(&r->body, RESPONSE_MAX);
 		client_address(conn, r->client, sizeof r->client);
+		forwarded_client(r);
 		*con_cls = r;
 		if (!announced_too_large(r))
 			return MHD_YES;

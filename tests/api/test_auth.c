@@ -99,6 +99,7 @@ struct login_req {
 	const char *cookie_csrf, *field_csrf;   /* NULL: not sent */
 	const char *login, *password, *next;
 	const char *origin, *session;           /* Origin header, a session cookie to send along */
+	const char *forwarded;                  /* X-Forwarded-For header */
 };
 
 static void post_login(struct h_env *env, struct h_resp *r, const struct login_req *q)
@@ -112,15 +113,18 @@ static void post_login(struct h_env *env, struct h_resp *r, const struct login_r
 			 q->cookie_csrf && q->session ? "; " : "", q->session ? "c2c_session=" : "", q->session ? q->session : "")
 		: NULL;
 	char *origin = q->origin ? h_strf("Origin: %s", q->origin) : NULL;
-	const char *headers[4] = {"Content-Type: application/x-www-form-urlencoded"};
+	char *xff = q->forwarded ? h_strf("X-Forwarded-For: %s", q->forwarded) : NULL;
+	const char *headers[5] = {"Content-Type: application/x-www-form-urlencoded"};
 	int k = 1;
 	if (cookie)
 		headers[k++] = cookie;
 	if (origin)
 		headers[k++] = origin;
+	if (xff)
+		headers[k++] = xff;
 	if (h_request(env, r, "POST", "/login", headers, body))
 		fail_msg("POST /login: no response");
-	free(l), free(p), free(n), free(c), free(body), free(cookie), free(origin);
+	free(l), free(p), free(n), free(c), free(body), free(cookie), free(origin), free(xff);
 }
 
 /* Signs in through the form; returns the new session token (free it). */
@@ -128,7 +132,7 @@ static char *sign_in_with(struct h_env *env, const char *login, const char *pw, 
 {
 	char *csrf = login_form_token(env);
 	struct h_resp r;
-	struct login_req q = {csrf, csrf, login, pw, "/cities", NULL, old_session};
+	struct login_req q = {csrf, csrf, login, pw, "/cities", NULL, old_session, NULL};
 	post_login(env, &r, &q);
 	char *token = h_cookie(&r, "c2c_session");
 	if (r.status != 303 || !token || strlen(token) != TOKEN_LEN)
@@ -682,7 +686,7 @@ static void test_wrong_password_and_unknown_account_look_the_same(void **state)
 	char *first = NULL;
 	for (size_t i = 0; i < sizeof logins / sizeof *logins; i++) {
 		struct h_resp r;
-		struct login_req q = {csrf, csrf, "someone", logins[i][1], "/", NULL, NULL};
+		struct login_req q = {csrf, csrf, "someone", logins[i][1], "/", NULL, NULL, NULL};
 		q.login = logins[i][0];
 		post_login(env, &r, &q);
 		/* the pages differ only in the login typed, which the form shows again */
@@ -714,7 +718,7 @@ static void test_login_form_csrf(void **state)
 	char *csrf = login_form_token(env), *other = login_form_token(env);
 	static const char *const why[] = {"no cookie", "no field", "another form's token", "a foreign origin", "origin null"};
 	for (int i = 0; i < 5; i++) {
-		struct login_req q = {csrf, csrf, "marie", MARIE_PW, "/", NULL, NULL};
+		struct login_req q = {csrf, csrf, "marie", MARIE_PW, "/", NULL, NULL, NULL};
 		if (i == 0)
 			q.cookie_csrf = NULL;
 		if (i == 1)
@@ -735,7 +739,7 @@ static void test_login_form_csrf(void **state)
 	}
 	struct h_resp r;
 	char *origin = h_strf("%s", env->base);
-	struct login_req q = {csrf, csrf, "marie", MARIE_PW, "/", origin, NULL};
+	struct login_req q = {csrf, csrf, "marie", MARIE_PW, "/", origin, NULL, NULL};
 	post_login(env, &r, &q);
 	if (r.status != 303)
 		fail_msg("POST /login from the server's own origin: status %ld", r.status);
@@ -764,7 +768,7 @@ static void test_login_page_escapes_next(void **state)
 	};
 	for (size_t i = 0; i < sizeof targets / sizeof *targets; i++) {
 		char *csrf = login_form_token(env);
-		struct login_req q = {csrf, csrf, "marie", MARIE_PW, targets[i][0], NULL, NULL};
+		struct login_req q = {csrf, csrf, "marie", MARIE_PW, targets[i][0], NULL, NULL, NULL};
 		post_login(env, &r, &q);
 		const char *loc = h_header(&r, "Location");
 		if (r.status != 303 || !loc || strcmp(loc, targets[i][1]) != 0)
@@ -781,7 +785,7 @@ static void test_request_bodies(void **state)
 	char *csrf = login_form_token(env), *big = malloc(6000);
 	memset(big, 'a', 5999);
 	big[5999] = '\0';
-	struct login_req q = {csrf, csrf, "marie", big, "/", NULL, NULL};
+	struct login_req q = {csrf, csrf, "marie", big, "/", NULL, NULL, NULL};
 	struct h_resp r;
 	post_login(env, &r, &q);
 	if (r.status != 413)
@@ -873,7 +877,7 @@ static void test_disabling_and_new_password_end_sessions(void **state)
 
 static long try_login(struct h_env *env, const char *csrf, const char *login, const char *pw, struct h_resp *r)
 {
-	struct login_req q = {csrf, csrf, login, pw, "/", NULL, NULL};
+	struct login_req q = {csrf, csrf, login, pw, "/", NULL, NULL, NULL};
 	post_login(env, r, &q);
 	return r->status;
 }
@@ -1000,6 +1004,47 @@ static void test_throttle_parallel(void **state)
 	if (heard != 5 || throttled != PARALLEL_ATTEMPTS - 5)
 		fail_msg("%d parallel wrong passwords: %d answered 401 and %d 429 (expected 5 and %d)", PARALLEL_ATTEMPTS,
 			 heard, throttled, PARALLEL_ATTEMPTS - 5);
+}
+
+/* Behind a trusted proxy, failed sign-ins are counted per client (the last address of
+ * X-Forwarded-For), so one client's failures do not lock out everyone; without the
+ * option the header is the client's word and is ignored. */
+static void try_from(struct h_env *env, const char *csrf, const char *login, const char *pw, const char *xff,
+		     long want, const char *what)
+{
+	struct login_req q = {csrf, csrf, login, pw, "/", NULL, NULL, xff};
+	struct h_resp r;
+	post_login(env, &r, &q);
+	if (r.status != want)
+		fail_msg("%s: status %ld, expected %ld", what, r.status, want);
+	h_resp_free(&r);
+}
+
+static void test_throttle_behind_proxy(void **state)
+{
+	struct h_env *env = *state, proxied;
+	static const char *const proxy[] = {"--trusted-proxy", "127.0.0.1", NULL};
+	assert_int_equal(h_env_share(&proxied, env->db), 0);
+	assert_int_equal(h_env_serve_with(&proxied, proxy), 0);
+	char *csrf = login_form_token(&proxied);
+	static const char *const logins[] = {"a1", "b2", "c3", "d4", "e5"};
+	for (int i = 0; i < 5; i++)   /* a client that says it is 198.51.100.7 first: not believed */
+		try_from(&proxied, csrf, logins[i], "not the right password", "198.51.100.7, 203.0.113.5", 401,
+			 "a failure from 203.0.113.5");
+	try_from(&proxied, csrf, "paul", PAUL_PW, "203.0.113.5", 429, "203.0.113.5 after 5 failures");
+	try_from(&proxied, csrf, "paul", PAUL_PW, "203.0.113.6", 303, "another client behind the proxy");
+	try_from(&proxied, csrf, "marie", MARIE_PW, "198.51.100.7", 303, "the address the first client claimed");
+	int stopped = h_env_stop(&proxied);
+	h_env_free(&proxied);
+	assert_int_equal(stopped, 0);
+	/* the same from a server that trusts no proxy: the header changes nothing */
+	for (int i = 0; i < 5; i++) {
+		char *addr = h_strf("203.0.113.%d", 20 + i);
+		try_from(env, csrf, logins[i], "not the right password", addr, 401, "a failure with a made-up address");
+		free(addr);
+	}
+	try_from(env, csrf, "paul", PAUL_PW, "203.0.113.99", 429, "a new made-up address after 5 failures");
+	free(csrf);
 }
 
 /* A successful sign-in removes its own attempt under the address: five people signing in
@@ -1189,6 +1234,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_throttle_account_from_elsewhere, setup_served, teardown),
 		cmocka_unit_test_setup_teardown(test_throttle_per_address, setup_served, teardown),
 		cmocka_unit_test_setup_teardown(test_throttle_parallel, setup_served, teardown),
+		cmocka_unit_test_setup_teardown(test_throttle_behind_proxy, setup_served, teardown),
 		cmocka_unit_test_setup_teardown(test_throttle_spares_successes, setup_served, teardown),
 		cmocka_unit_test_setup_teardown(test_bearer_tokens, setup_served, teardown),
 		cmocka_unit_test_setup_teardown(test_csrf_on_logout, setup_served, teardown),
