@@ -11,9 +11,11 @@
  */
 #include "core/record.h"
 #include "web/api.h"
+#include "web/record_write.h"
 #include "web/reply.h"
 #include "web/route.h"
 
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -46,11 +48,16 @@ static int forbidden(struct req *r, const char *what)
 	return reply_error(r, 403, "forbidden", NULL, "your account may not %s this %s", what, r->route->entity->name);
 }
 
-static int store_failure(struct req *r, int rc, const struct errors *errs)
+/* The answer to a failed record_write or record_remove. */
+static int write_failure(struct req *r, int status, const char *verb, const struct errors *errs)
 {
-	if (rc == STORE_INVALID && errs->n)
-		return reply_errors(r, errs->e[0].code && strcmp(errs->e[0].code, "conflict") == 0 ? 409 : 422, errs);
-	return reply_store_error(r, rc);
+	if (status == 403)
+		return forbidden(r, verb);
+	if ((status == 422 || status == 409) && errs->n)
+		return reply_errors(r, status, errs);
+	if (status == 404)
+		return reply_error(r, 404, "not_found", NULL, "there is no %s %s", r->route->entity->name, r->slug);
+	return reply_store_error(r, status == 503 ? STORE_UNAVAILABLE : STORE_ERROR);
 }
 
 /* Answers with the stored record and its ETag (the one GET gives). */
@@ -67,36 +74,20 @@ static int reply_record(struct req *r, int status, const char *key)
 int api_create(struct req *r)
 {
 	const struct entity *e = r->route->entity;
-	json_t *in = api_json_body(r), *rec;
+	json_t *in = api_json_body(r);
 	if (!in)
 		return r->status;
 	struct errors errs;
 	errors_init(&errs);
-	int rc = store_validate(r->db, e, in, &rec, &errs);
+	char key[SLUG_MAX * 4 + 1];
+	int status = record_write(r, e, NULL, in, key, sizeof key, &errs);
 	json_decref(in);
-	if (rc)
-		return store_failure(r, rc, &errs);
-	if (!permission_allows(&r->user, ACT_CREATE, e, rec)) {
-		json_decref(rec);
-		return forbidden(r, "create");
-	}
-	const char *key = record_str(rec, e->key);
-	json_t *existing = NULL;
-	if (store_get(r->db, e, key, &existing) == STORE_OK) {
-		int status = reply_error(r, 409, "exists", e->key, "a %s with %s %s exists already", e->name, e->key, key);
-		json_decref(existing);
-		json_decref(rec);   /* last: key points into it */
-		return status;
-	}
+	if (status)
+		return write_failure(r, status, "create", &errs);
 	char location[256];
 	snprintf(location, sizeof location, "%s/%s", r->route->pattern, key);
-	enum put_outcome outcome;
-	rc = store_put(r->db, e, rec, &outcome, &errs);
-	json_decref(rec);
-	if (rc)
-		return store_failure(r, rc, &errs);
 	r->location = arena_strdup(&r->arena, location);
-	return reply_record(r, 201, strrchr(location, '/') + 1);
+	return reply_record(r, 201, key);
 }
 
 /* Loads the record of the URL and checks If-Match and the user's right to `action` it.
@@ -139,28 +130,22 @@ int api_update(struct req *r)
 		json_decref(patch);
 		return r->status;
 	}
-	json_t *merged = json_deep_copy(old), *rec;
+	json_t *merged = json_deep_copy(old);
 	json_object_update(merged, patch);
 	json_decref(patch);
 	struct errors errs;
 	errors_init(&errs);
 	const char *key = record_str(merged, e->key);
+	char saved[SLUG_MAX * 4 + 1];
+	int status = 422;
 	if (!key || strcmp(key, r->slug) != 0)
 		errors_add(&errs, e->key, "invalid_field", "%s cannot be changed", e->key);
-	int rc = errs.n ? STORE_INVALID : store_validate(r->db, e, merged, &rec, &errs);
+	else
+		status = record_write(r, e, old, merged, saved, sizeof saved, &errs);
 	json_decref(merged);
 	json_decref(old);
-	if (rc)
-		return store_failure(r, rc, &errs);
-	if (!permission_allows(&r->user, ACT_UPDATE, e, rec)) {   /* it must stay theirs */
-		json_decref(rec);
-		return forbidden(r, "give away");
-	}
-	enum put_outcome outcome;
-	rc = store_put(r->db, e, rec, &outcome, &errs);
-	json_decref(rec);
-	if (rc)
-		return store_failure(r, rc, &errs);
+	if (status)   /* 403 here: the change would give the record away */
+		return write_failure(r, status, "give away", &errs);
 	return reply_record(r, 200, r->slug);
 }
 
@@ -169,12 +154,12 @@ int api_delete(struct req *r)
 	json_t *old = current_record(r, ACT_DELETE, "delete");
 	if (!old)
 		return r->status;
-	json_decref(old);
 	struct errors errs;
 	errors_init(&errs);
-	int rc = store_delete(r->db, r->route->entity, r->slug, &errs);
-	if (rc)
-		return store_failure(r, rc, &errs);
+	int status = record_remove(r, r->route->entity, old, &errs);
+	json_decref(old);
+	if (status)
+		return write_failure(r, status, "delete", &errs);
 	r->no_etag = 1;
 	buf_reset(&r->body);
 	return reply_body(r, 204, NULL);

@@ -14,6 +14,7 @@
 #include "web/api.h"
 #include "web/form.h"
 #include "web/html.h"
+#include "web/record_write.h"
 #include "web/reply.h"
 #include "web/route.h"
 
@@ -129,34 +130,17 @@ static int save(struct req *r, json_t *submitted, json_t *old, const char *sent_
 		if (!sent_etag || strcmp(sent_etag, etag) != 0)
 			return edit_page(r, submitted, NULL, etag, old, 409);
 	}
-	json_t *rec;
-	int valid = store_validate(r->db, e, submitted, &rec, &errs);
-	if (valid == STORE_INVALID)
-		return edit_page(r, submitted, &errs, sent_etag, NULL, 422);
-	if (valid)
-		return reply_store_error(r, valid);
-	enum action action = old ? ACT_UPDATE : ACT_CREATE;
-	if (!permission_allows(&r->user, action, e, rec)) {
-		json_decref(rec);
-		errors_add(&errs, "", "forbidden", "your account may not save this %s: it must stay one of your cities' records", e->name);
-		return edit_page(r, submitted, &errs, sent_etag, NULL, 403);
-	}
-	json_t *existing = NULL;
-	if (!old && store_get(r->db, e, record_str(rec, e->key), &existing) == STORE_OK) {
-		json_decref(existing);
-		json_decref(rec);
-		errors_add(&errs, e->key, "exists", "a %s with %s %s exists already", e->name, e->key, record_str(submitted, e->key) ? record_str(submitted, e->key) : "");
-		return edit_page(r, submitted, &errs, sent_etag, NULL, 409);
-	}
-	enum put_outcome outcome;
-	int rc = store_put(r->db, e, rec, &outcome, &errs);
+	char key[SLUG_MAX * 4 + 1];
+	int status = record_write(r, e, old, submitted, key, sizeof key, &errs);
+	if (status == 403)
+		errors_add(&errs, "", "forbidden", "your account may not save this %s: it must stay one of your cities' "
+			   "records", e->name);
+	if (status == 403 || status == 409 || status == 422)
+		return edit_page(r, submitted, &errs, sent_etag, NULL, status);
+	if (status)
+		return reply_store_error(r, status == 503 ? STORE_UNAVAILABLE : STORE_ERROR);
 	char location[200];
-	snprintf(location, sizeof location, "/%s/%s", e->plural, record_str(rec, e->key));
-	json_decref(rec);
-	if (rc == STORE_INVALID)
-		return edit_page(r, submitted, &errs, sent_etag, NULL, 422);
-	if (rc)
-		return reply_store_error(r, rc);
+	snprintf(location, sizeof location, "/%s/%s", e->plural, key);
 	r->location = arena_strdup(&r->arena, location);
 	r->no_etag = 1;
 	buf_reset(&r->body);
@@ -243,19 +227,20 @@ int page_delete_submit(struct req *r)
 	const char *sent = req_form(r, "etag");
 	struct errors errs;
 	errors_init(&errs);
-	int rc = STORE_INVALID;
+	int status = 409;
 	if (!sent || strcmp(sent, etag) != 0)   /* not what the user saw: let them look again */
 		errors_add(&errs, "", "stale", "someone changed this %s after you opened this page; look at it again "
 			   "before you delete it", e->name);
 	else
-		rc = store_delete(r->db, e, r->slug, &errs);
-	int status;
-	if (rc == STORE_INVALID)
+		status = record_remove(r, e, old, &errs);
+	if (status == 409)
 		status = delete_page(r, old, etag, &errs, 409);
-	else if (rc == STORE_NOT_FOUND)   /* deleted meanwhile by someone else */
+	else if (status == 404)   /* deleted meanwhile by someone else */
 		status = reply_error(r, 404, "not_found", NULL, "there is no %s %s", e->name, r->slug);
-	else if (rc)
-		status = reply_store_error(r, rc);
+	else if (status == 403)
+		status = reply_error(r, 403, "forbidden", NULL, "your account may not delete this %s", e->name);
+	else if (status)
+		status = reply_store_error(r, status == 503 ? STORE_UNAVAILABLE : STORE_ERROR);
 	else
 		status = reply_redirect(r, 303, list_page(r, e));
 	json_decref(old);
