@@ -1,8 +1,10 @@
 /* diff.c: a word-level diff of two texts; see diff.h.
  *
- * The steps: cut both texts into tokens; find matching token pairs (a longest common
- * subsequence, with the cost bounded as diff.h says); drop matches that are only spaces
- * or punctuation between two changes; then read the segments off the matches. Tokens
+ * The steps: cut both texts into tokens; match whole lines, pair the changed lines, and
+ * match the tokens of each pair (longest common subsequences, with the cost bounded as
+ * diff.h says); drop matches that are only spaces or punctuation between two changes
+ * (never a newline, so that this cannot join changes across lines); then read the
+ * segments off the matches. Tokens
  * cover their text without gaps, so a run of tokens is a run of bytes and segments can
  * point into the texts instead of copying them. */
 #include "core/diff.h"
@@ -27,7 +29,7 @@ struct tok {
 	size_t len;
 	uint64_t hash;
 	enum tclass cls;
-	size_t first;    /* a line token: the index of its first word token */
+	size_t first;    /* a line token: the index of its first token */
 };
 
 struct toks {
@@ -200,55 +202,11 @@ static int fits(size_t n, size_t m, size_t *budget)
 	return 1;
 }
 
-static void match_range(const struct toks *a, size_t a0, size_t a1, const struct toks *b, size_t b0,
-			size_t b1, int by_lines, size_t *budget, struct matches *ms);
-
-/* Groups the word tokens w[w0..w1) into lines, each ending with its newline token. */
-static void lines_of(const struct toks *w, size_t w0, size_t w1, struct toks *lines)
-{
-	for (size_t k = w0; k < w1;) {
-		size_t first = k;
-		while (k < w1 && w->t[k++].cls != T_NEWLINE)
-			;
-		const char *p = w->t[first].p;
-		size_t len = (size_t)(w->t[k - 1].p + w->t[k - 1].len - p);
-		struct tok line = {p, len, hash_bytes(p, len), T_WORD, first};
-		toks_push(lines, line);
-	}
-}
-
-/* The middle of two long texts, too long to compare token by token: lines are matched
- * first, then the tokens between matched lines. Equal lines are equal token for token,
- * since a newline always ends a token. */
-static void match_lines(const struct toks *a, size_t a0, size_t a1, const struct toks *b, size_t b0,
-			size_t b1, size_t *budget, struct matches *ms)
-{
-	struct toks la = {NULL, 0, 0}, lb = {NULL, 0, 0};
-	struct matches lm = {NULL, 0, 0};
-	lines_of(a, a0, a1, &la);
-	lines_of(b, b0, b1, &lb);
-	match_range(&la, 0, la.n, &lb, 0, lb.n, 0, budget, &lm);
-	size_t i = a0, j = b0;
-	for (size_t k = 0; k <= lm.n; k++) {
-		size_t li = k < lm.n ? lm.m[k].i : la.n, lj = k < lm.n ? lm.m[k].j : lb.n;
-		size_t ai = li < la.n ? la.t[li].first : a1, bj = lj < lb.n ? lb.t[lj].first : b1;
-		match_range(a, i, ai, b, j, bj, 0, budget, ms);
-		if (k == lm.n)
-			break;
-		size_t end = li + 1 < la.n ? la.t[li + 1].first : a1;
-		for (i = ai, j = bj; i < end; i++, j++)
-			match_push(ms, i, j);
-	}
-	free(la.t);
-	free(lb.t);
-	free(lm.m);
-}
-
 /* Appends the matches between tokens a[a0..a1) and b[b0..b1), in order. The common
- * start and end cost nothing; the middle is compared whole when it fits the bounds, by
- * lines first when it does not (once: by_lines), and otherwise has no matches. */
+ * start and end cost nothing; the middle is compared whole when it fits the bounds, and
+ * otherwise has no matches (it reads as deleted and inserted whole). */
 static void match_range(const struct toks *a, size_t a0, size_t a1, const struct toks *b, size_t b0,
-			size_t b1, int by_lines, size_t *budget, struct matches *ms)
+			size_t b1, size_t *budget, struct matches *ms)
 {
 	size_t tail = 0;
 	while (a0 < a1 && b0 < b1 && tok_eq(&a->t[a0], &b->t[b0]))
@@ -258,10 +216,200 @@ static void match_range(const struct toks *a, size_t a0, size_t a1, const struct
 	size_t n = a1 - a0, m = b1 - b0;
 	if (n && m && fits(n, m, budget))
 		lcs(a->t + a0, n, b->t + b0, m, a0, b0, ms);
-	else if (n && m && by_lines)
-		match_lines(a, a0, a1, b, b0, b1, budget, ms);
 	for (size_t k = 0; k < tail; k++)
 		match_push(ms, a1 + k, b1 + k);
+}
+
+/* ---- lines ---- */
+
+/* Groups the tokens of w into lines, each ending with its newline token (the last may
+ * have none); a line token's `first` is the index of its first token. */
+static void lines_of(const struct toks *w, struct toks *lines)
+{
+	for (size_t k = 0; k < w->n;) {
+		size_t first = k;
+		while (k < w->n && w->t[k++].cls != T_NEWLINE)
+			;
+		const char *p = w->t[first].p;
+		size_t len = (size_t)(w->t[k - 1].p + w->t[k - 1].len - p);
+		struct tok line = {p, len, hash_bytes(p, len), T_WORD, first};
+		toks_push(lines, line);
+	}
+}
+
+/* The token range [*t0, *t1) of line l of lines (over tokens w). */
+static void line_span(const struct toks *lines, const struct toks *w, size_t l, size_t *t0, size_t *t1)
+{
+	*t0 = lines->t[l].first;
+	*t1 = l + 1 < lines->n ? lines->t[l + 1].first : w->n;
+}
+
+/* A line's tokens that say something (not spaces or its newline), hashes sorted, for
+ * counting what two lines share. */
+struct bag {
+	uint64_t *h;
+	size_t n;
+};
+
+static int cmp_hash(const void *x, const void *y)
+{
+	uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
+	return a < b ? -1 : a > b;
+}
+
+static struct bag bag_of(const struct toks *w, size_t t0, size_t t1)
+{
+	struct bag g = {xcalloc(t1 - t0 + 1, sizeof *g.h), 0};
+	for (size_t k = t0; k < t1; k++)
+		if (w->t[k].cls != T_SPACE && w->t[k].cls != T_NEWLINE)
+			g.h[g.n++] = w->t[k].hash;
+	qsort(g.h, g.n, sizeof *g.h, cmp_hash);
+	return g;
+}
+
+/* How many tokens two bags share (as multisets), when they share enough for the lines to
+ * be one line edited rather than one line replaced by another: at least 40% of their
+ * tokens (a Dice coefficient of 0.4); else 0. */
+static uint32_t shared(const struct bag *x, const struct bag *y)
+{
+	size_t i = 0, j = 0, common = 0;
+	while (i < x->n && j < y->n) {
+		if (x->h[i] == y->h[j])
+			common++, i++, j++;
+		else if (x->h[i] < y->h[j])
+			i++;
+		else
+			j++;
+	}
+	return common && 5 * common >= x->n + y->n ? (uint32_t)common : 0;
+}
+
+/* Most line pairs weighed against each other in one changed stretch: the table of the
+ * pairing keeps a count per pair. Beyond it the stretch's lines are not paired. */
+#define PAIR_CELLS_MAX ((size_t)1 << 16)
+
+struct stretch {
+	const struct toks *a, *b;     /* tokens */
+	const struct toks *la, *lb;   /* their lines */
+	size_t i0, n, j0, m;          /* lines la[i0..i0+n) were replaced by lb[j0..j0+m) */
+};
+
+/* The bags of a stretch's lines, deleted ones first; NULL when weighing every pair
+ * against every other would cost more than the budget has left (which it then keeps). */
+static struct bag *stretch_bags(const struct stretch *s, size_t *budget)
+{
+	size_t t0, t1, tokens_a = 0, tokens_b = 0;
+	for (size_t k = 0; k < s->n + s->m; k++) {
+		if (k < s->n)
+			line_span(s->la, s->a, s->i0 + k, &t0, &t1);
+		else
+			line_span(s->lb, s->b, s->j0 + k - s->n, &t0, &t1);
+		*(k < s->n ? &tokens_a : &tokens_b) += t1 - t0;
+	}
+	/* each pair weighed costs the tokens of both lines */
+	if (tokens_a > *budget / s->m || tokens_b > *budget / s->n ||
+	    s->m * tokens_a + s->n * tokens_b > *budget)
+		return NULL;
+	*budget -= s->m * tokens_a + s->n * tokens_b;
+	struct bag *bags = xcalloc(s->n + s->m, sizeof *bags);
+	for (size_t k = 0; k < s->n + s->m; k++) {
+		if (k < s->n)
+			line_span(s->la, s->a, s->i0 + k, &t0, &t1);
+		else
+			line_span(s->lb, s->b, s->j0 + k - s->n, &t0, &t1);
+		bags[k] = bag_of(k < s->n ? s->a : s->b, t0, t1);
+	}
+	return bags;
+}
+
+/* Which deleted line of a stretch is an edit of which inserted one: the order-keeping
+ * pairing that shares the most tokens (a weighted longest common subsequence over the
+ * lines). pair[i] is the inserted line paired with deleted line i, or SIZE_MAX. A single
+ * line replaced by a single line is always a pair: the line was edited in place. */
+static void pair_lines(const struct stretch *s, size_t *pair, size_t *budget)
+{
+	for (size_t i = 0; i < s->n; i++)
+		pair[i] = SIZE_MAX;
+	if (s->n == 1 && s->m == 1) {
+		pair[0] = 0;
+		return;
+	}
+	if (!s->n || !s->m || s->m > PAIR_CELLS_MAX / s->n)
+		return;
+	struct bag *bags = stretch_bags(s, budget), *ins = bags + s->n;
+	if (!bags)
+		return;
+	size_t w = s->m + 1;
+	uint32_t *best = xcalloc((s->n + 1) * w, sizeof *best);   /* best[i][j]: of the suffixes */
+	for (size_t i = s->n; i-- > 0;)
+		for (size_t j = s->m; j-- > 0;) {
+			uint32_t skip = best[(i + 1) * w + j] > best[i * w + j + 1] ? best[(i + 1) * w + j] : best[i * w + j + 1];
+			uint32_t both = shared(&bags[i], &ins[j]);
+			best[i * w + j] = both && both + best[(i + 1) * w + j + 1] > skip ? both + best[(i + 1) * w + j + 1] : skip;
+		}
+	for (size_t i = 0, j = 0; i < s->n && j < s->m;) {
+		uint32_t both = shared(&bags[i], &ins[j]);
+		if (both && best[i * w + j] == both + best[(i + 1) * w + j + 1])
+			pair[i++] = j++;
+		else if (best[i * w + j] == best[(i + 1) * w + j])
+			i++;
+		else
+			j++;
+	}
+	for (size_t k = 0; k < s->n + s->m; k++)
+		free(bags[k].h);
+	free(bags);
+	free(best);
+}
+
+/* The matches inside a changed stretch: the tokens of each pair of lines compared.
+ * The first tokens of each pair go to `starts`, where the segments break (see
+ * emit_gap). */
+static void match_stretch(const struct stretch *s, size_t *budget, struct matches *ms, struct matches *starts)
+{
+	size_t *pair = xcalloc(s->n + 1, sizeof *pair);
+	pair_lines(s, pair, budget);
+	for (size_t i = 0; i < s->n; i++) {
+		if (pair[i] == SIZE_MAX)
+			continue;
+		size_t a0, a1, b0, b1;
+		line_span(s->la, s->a, s->i0 + i, &a0, &a1);
+		line_span(s->lb, s->b, s->j0 + pair[i], &b0, &b1);
+		match_push(starts, a0, b0);
+		match_range(s->a, a0, a1, s->b, b0, b1, budget, ms);
+	}
+	free(pair);
+}
+
+/* All the matches of two texts: lines first, so that a change stays within the lines it
+ * changed (a word diff alone would let an insertion start in one line and end in
+ * another); then, in each stretch of changed lines, the words of the lines paired. */
+static void match_texts(const struct toks *a, const struct toks *b, size_t *budget, struct matches *ms,
+			struct matches *starts)
+{
+	struct toks la = {NULL, 0, 0}, lb = {NULL, 0, 0};
+	struct matches lm = {NULL, 0, 0};
+	lines_of(a, &la);
+	lines_of(b, &lb);
+	match_range(&la, 0, la.n, &lb, 0, lb.n, budget, &lm);
+	size_t i = 0, j = 0;
+	for (size_t k = 0; k <= lm.n; k++) {
+		size_t li = k < lm.n ? lm.m[k].i : la.n, lj = k < lm.n ? lm.m[k].j : lb.n;
+		struct stretch s = {a, b, &la, &lb, i, li - i, j, lj - j};
+		match_stretch(&s, budget, ms, starts);
+		if (k == lm.n)
+			break;
+		size_t t0, t1, u0, u1;   /* equal lines are equal token for token */
+		line_span(&la, a, li, &t0, &t1);
+		line_span(&lb, b, lj, &u0, &u1);
+		for (; t0 < t1; t0++, u0++)
+			match_push(ms, t0, u0);
+		i = li + 1;
+		j = lj + 1;
+	}
+	free(la.t);
+	free(lb.t);
+	free(lm.m);
 }
 
 static int filler(const struct tok *t)
@@ -269,10 +417,16 @@ static int filler(const struct tok *t)
 	return t->cls == T_SPACE || t->cls == T_PUNCT;
 }
 
+static int line_start(const struct toks *t, size_t i)
+{
+	return i == 0 || t->t[i - 1].cls == T_NEWLINE;
+}
+
 /* Drops runs of matches made only of spaces and punctuation that sit between two
  * changes: "one two" against "three four" then reads as one phrase replaced, not as
- * two words replaced around a kept space. nb: the number of tokens of `to`. */
-static void drop_filler(const struct toks *a, size_t nb, struct matches *ms)
+ * two words replaced around a kept space. A run that starts a line on both sides stays:
+ * it is the indentation and the marker of a list item, the shape of the text. */
+static void drop_filler(const struct toks *a, const struct toks *b, struct matches *ms)
 {
 	size_t w = 0, next_i = 0, next_j = 0;   /* the tokens after the last match kept */
 	for (size_t r = 0; r < ms->n;) {
@@ -282,8 +436,9 @@ static void drop_filler(const struct toks *a, size_t nb, struct matches *ms)
 			only_filler = only_filler && filler(&a->t[ms->m[end].i]);
 		struct match last = ms->m[end - 1];
 		int change_before = ms->m[r].i > next_i || ms->m[r].j > next_j;
-		int change_after = end < ms->n || last.i + 1 < a->n || last.j + 1 < nb;
-		if (only_filler && change_before && change_after) {
+		int change_after = end < ms->n || last.i + 1 < a->n || last.j + 1 < b->n;
+		int starts_lines = line_start(a, ms->m[r].i) && line_start(b, ms->m[r].j);
+		if (only_filler && change_before && change_after && !starts_lines) {
 			r = end;
 			continue;
 		}
@@ -323,21 +478,41 @@ static void emit_tokens(struct diff *d, enum diff_op op, const struct toks *t, s
 		emit(d, op, t->t[i].p, (size_t)(t->t[j - 1].p + t->t[j - 1].len - t->t[i].p));
 }
 
+/* The changes between two matches: tokens a[i..mi) deleted, b[j..mj) inserted. Where a
+ * pair of edited lines starts inside them (starts[*k], in order), the whole lines
+ * before it are written first, deleted then inserted, and the pair's own change after:
+ * so no segment runs from a line deleted or inserted whole into the middle of the next
+ * (an insertion is then followed by a deletion, at the start of a line). */
+static void emit_gap(struct diff *d, const struct toks *a, size_t i, size_t mi, const struct toks *b, size_t j,
+		     size_t mj, const struct matches *starts, size_t *k)
+{
+	for (; *k < starts->n && starts->m[*k].i <= mi && starts->m[*k].j <= mj; ++*k) {
+		const struct match *s = &starts->m[*k];
+		if (s->i < i || s->j < j)
+			continue;   /* the pair began with a match: no break needed */
+		emit_tokens(d, DIFF_DEL, a, i, s->i);
+		emit_tokens(d, DIFF_INS, b, j, s->j);
+		i = s->i;
+		j = s->j;
+	}
+	emit_tokens(d, DIFF_DEL, a, i, mi);
+	emit_tokens(d, DIFF_INS, b, j, mj);
+}
+
 void diff_words(const char *from, const char *to, struct diff *out)
 {
 	struct toks a = {NULL, 0, 0}, b = {NULL, 0, 0};
-	struct matches ms = {NULL, 0, 0};
-	size_t budget = DIFF_BUDGET;
+	struct matches ms = {NULL, 0, 0}, starts = {NULL, 0, 0};
+	size_t budget = DIFF_BUDGET, next_start = 0;
 	memset(out, 0, sizeof *out);
 	tokenize(from, &a);
 	tokenize(to, &b);
-	match_range(&a, 0, a.n, &b, 0, b.n, 1, &budget, &ms);
-	drop_filler(&a, b.n, &ms);
+	match_texts(&a, &b, &budget, &ms, &starts);
+	drop_filler(&a, &b, &ms);
 	size_t i = 0, j = 0;
 	for (size_t k = 0; k <= ms.n; k++) {
 		size_t mi = k < ms.n ? ms.m[k].i : a.n, mj = k < ms.n ? ms.m[k].j : b.n;
-		emit_tokens(out, DIFF_DEL, &a, i, mi);
-		emit_tokens(out, DIFF_INS, &b, j, mj);
+		emit_gap(out, &a, i, mi, &b, j, mj, &starts, &next_start);
 		if (k < ms.n)
 			emit_tokens(out, DIFF_SAME, &a, mi, mi + 1);
 		i = mi + 1;
@@ -346,6 +521,7 @@ void diff_words(const char *from, const char *to, struct diff *out)
 	free(a.t);
 	free(b.t);
 	free(ms.m);
+	free(starts.m);
 }
 
 void diff_free(struct diff *d)

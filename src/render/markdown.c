@@ -1,11 +1,13 @@
 /* markdown.c: the U-CAP summary as CommonMark (render.h).
  *
  * The plan's own text fields are Markdown already and are written as their authors wrote
- * them, indented where they sit inside a list item. The one change is to raw HTML, which
- * is escaped, so that the file stays safe in a renderer that allows HTML (c2c's own
- * renderers show it as text, and so does this file then).
+ * them, indented where they sit inside a list item. Two things change, so that the file
+ * stays safe in any renderer, one that allows HTML included: raw HTML is escaped (c2c's
+ * own renderers show it as text, and so does this file then), and a link whose address
+ * is not http, https, mailto or relative becomes its text, as on the page (md_safe.h).
  * Plain values (title, header cells, theme titles) are escaped for inline Markdown. */
 #include "core/plan.h"
+#include "render/md_safe.h"
 #include "render/render.h"
 #include "util/xalloc.h"
 
@@ -99,61 +101,43 @@ static char *escape_html_round(const char *md, int *n)
 	return buf_detach(&out);
 }
 
-/* A paragraph of literal text, its lines kept as lines (a text node cannot hold a line
- * break: cmark would write it as an entity). */
-static cmark_node *html_block_text(const char *literal)
-{
-	cmark_node *para = cmark_node_new(CMARK_NODE_PARAGRAPH);
-	const char *p = literal ? literal : "";
-	for (;;) {
-		size_t n = strcspn(p, "\n");
-		char *line = xstrndup(p, n);
-		cmark_node *text = cmark_node_new(CMARK_NODE_TEXT);
-		cmark_node_set_literal(text, line);
-		cmark_node_append_child(para, text);
-		free(line);
-		p += n;
-		if (!*p || !p[1])   /* the literal's own last newline ends it */
-			break;
-		cmark_node_append_child(para, cmark_node_new(CMARK_NODE_SOFTBREAK));
-		p++;
-	}
-	return para;
-}
-
-/* The fallback: md from cmark's tree, raw HTML nodes turned into text nodes. */
-static char *html_as_text(const char *md)
+/* The fallback: md from cmark's tree made safe (md_safe.h: raw HTML as text, unsafe
+ * links as their text), written back as CommonMark. Caller frees. */
+static char *from_safe_tree(const char *md)
 {
 	cmark_node *doc = cmark_parse_document(md, strlen(md), CMARK_OPT_DEFAULT);
-	cmark_iter *it = cmark_iter_new(doc);
-	cmark_node *html = NULL;
-	do {   /* the tree changes under an iterator only at the node it stands on: restart */
-		html = NULL;
-		cmark_iter_reset(it, doc, CMARK_EVENT_ENTER);
-		for (cmark_event_type ev; !html && (ev = cmark_iter_next(it)) != CMARK_EVENT_DONE;) {
-			cmark_node_type t = cmark_node_get_type(cmark_iter_get_node(it));
-			if (t == CMARK_NODE_HTML_INLINE || t == CMARK_NODE_HTML_BLOCK)
-				html = cmark_iter_get_node(it);
-		}
-		if (html) {
-			cmark_node *repl = html_block_text(cmark_node_get_literal(html));
-			if (cmark_node_get_type(html) == CMARK_NODE_HTML_INLINE) {
-				cmark_node *text = cmark_node_first_child(repl);
-				cmark_node_unlink(text);
-				cmark_node_free(repl);
-				repl = text;
-			}
-			cmark_node_replace(html, repl);
-			cmark_node_free(html);
-		}
-	} while (html);
-	cmark_iter_free(it);
+	md_safe_tree(doc);
 	char *out = cmark_render_commonmark(doc, CMARK_OPT_DEFAULT, 0);
 	cmark_node_free(doc);
 	return out;
 }
 
-/* A Markdown field, as written but for raw HTML, continuing a list item at indent. */
+/* Whether text, read as Markdown, has raw HTML or an unsafe link. */
+static int unsafe(const char *text)
+{
+	cmark_node *doc = cmark_parse_document(text, strlen(text), CMARK_OPT_DEFAULT);
+	int bad = md_unsafe(doc);
+	cmark_node_free(doc);
+	return bad;
+}
+
+/* The last resort, should cmark's own writer ever give back markup: every ASCII
+ * punctuation character escaped, so that nothing is markup at all. Caller frees. */
+static char *all_escaped(const char *md)
+{
+	struct buf out = BUF_INIT(2 * strlen(md) + 1);
+	for (const char *p = md; *p; p++) {
+		if (ispunct((unsigned char)*p))
+			buf_putc(&out, '\\');
+		buf_putc(&out, *p);
+	}
+	return buf_detach(&out);
+}
+
+/* A Markdown field, as written but for raw HTML (escaped where it stands) and links
+ * other than http, https, mailto and relative ones (then the field is rewritten from
+ * its tree, those links as their text), continuing a list item at indent. Whatever path
+ * it took, the text is read back once more before it is written: it must be safe. */
 static void put_markdown(struct buf *b, const char *md, int indent)
 {
 	char *text = xstrdup(md);
@@ -163,9 +147,13 @@ static void put_markdown(struct buf *b, const char *md, int indent)
 		free(text);
 		text = next;
 	}
-	if (!text || n > 0) {
+	if (!text || n > 0 || unsafe(text)) {
 		free(text);
-		text = html_as_text(md);
+		text = from_safe_tree(md);
+	}
+	if (unsafe(text)) {
+		free(text);
+		text = all_escaped(md);
 	}
 	put_indented(b, text, indent);
 	free(text);

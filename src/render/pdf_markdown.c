@@ -91,6 +91,24 @@ static void paragraph(struct flow *f, const char *markup, enum flow_font font, d
 
 static void blocks(struct flow *f, cmark_node *parent, double x, double w, int depth, double gap);
 
+/* Lines of what follows a heading that must fit on its page with it: a heading alone at
+ * the foot of a page, its text on the next, reads as a mistake. Two, as the first two
+ * lines of a paragraph go together anyway (pdf_flow.h). */
+#define KEEP_LINES 2
+
+/* Breaks the page before heading n (its markup given) unless it and the first lines of
+ * the block after it fit on this one. */
+static void keep_with_next(struct flow *f, cmark_node *n, const char *markup, double w)
+{
+	PangoLayout *l = flow_layout(f, FONT_BODY, markup, w), *line = flow_layout(f, FONT_BODY, "X", w);
+	double h = flow_layout_height(l);
+	if (cmark_node_next(n))
+		h += PARA_GAP + KEEP_LINES * flow_layout_height(line);
+	flow_need(f, h);
+	g_object_unref(l);
+	g_object_unref(line);
+}
+
 /* "1." "2." ... or a bullet that changes with the depth, as word processors do. */
 static void list(struct flow *f, cmark_node *l, double x, double w, int depth)
 {
@@ -151,6 +169,7 @@ static void block(struct flow *f, cmark_node *n, double x, double w, int depth)
 		buf_puts(&m, "<b>");
 		inlines(&m, n);
 		buf_puts(&m, "</b>");
+		keep_with_next(f, n, buf_str(&m), w);
 		paragraph(f, buf_str(&m), FONT_BODY, x, w);
 		break;
 	case CMARK_NODE_LIST: list(f, n, x, w, depth); break;

@@ -1,9 +1,11 @@
 /* plan_html.c: the U-CAP summary as HTML, for the web page and the HTML report.
  *
  * Values reach the markup only through html_printf (escaping %s) or through cmark, which
- * renders users' Markdown with raw HTML left out and unsafe link schemes dropped. */
+ * renders users' Markdown once md_safe.h has made its raw HTML text and its unsafe
+ * links plain text. */
 #include "render/plan_html.h"
 #include "core/plan.h"
+#include "render/md_safe.h"
 #include "render/render.h"
 #include "util/embed.h"
 #include "web/html.h"
@@ -16,12 +18,16 @@ void plan_html_markdown(struct buf *b, const char *md)
 {
 	if (!md || !*md)
 		return;
-	/* CMARK_OPT_DEFAULT leaves raw HTML out ("<!-- raw HTML omitted -->") and drops
-	 * javascript: and similar links; CMARK_OPT_UNSAFE is never passed. */
-	char *html = cmark_markdown_to_html(md, strlen(md), CMARK_OPT_DEFAULT | CMARK_OPT_SMART);
+	/* Raw HTML becomes the text it is and unsafe links their text (md_safe.h), so cmark
+	 * escapes it like any text; CMARK_OPT_DEFAULT, never CMARK_OPT_UNSAFE, would still
+	 * omit any raw HTML left and blank dangerous addresses. */
+	cmark_node *doc = cmark_parse_document(md, strlen(md), CMARK_OPT_DEFAULT | CMARK_OPT_SMART);
+	md_safe_tree(doc);
+	char *html = cmark_render_html(doc, CMARK_OPT_DEFAULT);
 	if (html)
 		buf_puts(b, html);
 	free(html);
+	cmark_node_free(doc);
 }
 
 static const char *str(const json_t *o, const char *key)
@@ -124,8 +130,12 @@ static void goals(struct buf *b, const json_t *view, const json_t *content, cons
 static void timeline(struct buf *b, const json_t *content)
 {
 	struct buf svg = BUF_INIT(1 << 20);
+	/* On a phone the chart keeps a readable size and scrolls sideways in its figure
+	 * (c2c.css); the figure can take the focus so that the keyboard scrolls it too. */
 	if (render_timeline_svg(content, &svg) == 0 && svg.len)
-		html_printf(b, "<figure class=\"ucap-timeline-chart\">%R</figure>\n", buf_str(&svg));
+		html_printf(b, "<figure class=\"ucap-timeline-chart\" tabindex=\"0\" aria-label=\"Timeline chart\">%R"
+			    "<figcaption>Scroll sideways for the whole timeline; the list below has every activity."
+			    "</figcaption></figure>\n", buf_str(&svg));
 	buf_free(&svg);
 	html_printf(b, "<ol class=\"ucap-timeline\">\n");
 	size_t i, k;

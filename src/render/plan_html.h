@@ -16,7 +16,8 @@ struct plan_html_options {
 /* Every section of the view's content, in table order, each a <section> with an <h2>. */
 void plan_html_sections(struct buf *b, const json_t *view, const struct plan_html_options *opt);
 
-/* Users' Markdown as HTML through cmark, raw HTML and unsafe links left out. */
+/* Users' Markdown as HTML through cmark: raw HTML shown as the text it is, links other
+ * than http, https, mailto and relative ones as their text (md_safe.h). */
 void plan_html_markdown(struct buf *b, const char *md);
 
 /* A whole standalone HTML document of the summary (the stylesheet inlined), for the

@@ -21,7 +21,9 @@
  * Sections come in the order of plan_sections (core/plan.h); empty ones are left out, and
  * so is the importer's unplaced text (render_section_shown).
  * User text is escaped for each output (Markdown, Pango markup, XML); Markdown fields are
- * parsed by cmark with raw HTML disabled, so no markup a user wrote reaches the output.
+ * parsed by cmark, and raw HTML in them is shown as the text it is (never dropped, never
+ * passed through), links other than http, https, mailto and relative ones as their text
+ * (md_safe.h), so no markup a user wrote reaches the output.
  *
  * All functions append to `out` and return 0, or -1 when the buffer hit its cap (it is
  * then freed, see buf.h) or, for the PDF, when cairo failed. They are thread-safe. */
@@ -43,8 +45,10 @@ int render_plan_markdown(const json_t *view, struct buf *out);
 int render_plan_pdf(const json_t *view, struct buf *out);
 
 /* The activities of content (core/plan.h) as a small inline SVG: a horizontal time axis
- * over the plan's period (widened to every activity's dates), a dot per dated activity
- * (a bar for a range), with short date labels that never overlap. Self-contained: a
+ * over the plan's period (widened to every activity's dates), a dot per date (a bar for
+ * a range; activities of the same date share one, its label counting them: "Jun 2018
+ * (2)"), every one with a short date label, and no two labels overlapping (marks stack
+ * in as many lanes as that takes). Drawn 800 units wide. Self-contained: a
  * viewBox, role="img", a <title>, presentation attributes only (no style attribute, so
  * that a strict Content-Security-Policy allows it). Appends nothing, and returns 0, when
  * no activity has a date. */

@@ -3,16 +3,19 @@
  * Time is measured in months from year 0, with fractions for days, so that a date known
  * to the month covers its whole month and one known to the year its whole year. Each
  * dated activity becomes a mark: a dot at the middle of its date, or a bar over a range.
- * Marks are stacked in lanes above the axis: a mark goes to the lowest lane where it and
- * its label fit after the marks already there, which is what keeps labels from
- * overlapping; when no lane has room the label is left out (the mark's tooltip still
- * gives the date and the text). */
+ * Activities of the same date (the same label) are one mark, labelled with their count
+ * ("Jun 2018 (2)") and listed together in its tooltip. Marks are stacked in lanes above
+ * the axis: a mark goes to the lowest lane where it and its label fit after the marks
+ * already there, which is what keeps labels from overlapping. There are as many lanes as
+ * it takes, so every mark has its label: beside it, or inside a bar too wide for a label
+ * at either side. */
 #include "render/render.h"
 #include "util/date.h"
 #include "util/str.h"
 #include "util/xalloc.h"
 
 #include <cmark.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,9 +23,9 @@
 #define PAD_X 24.0
 #define PLOT_W (VIEW_W - 2 * PAD_X)
 #define LANE_H 19.0
-#define LANES_MAX 6
 #define TOP_PAD 8.0
 #define DOT_R 4.5
+#define BAR_H 15.0                   /* a bar with its label inside */
 #define FONT_SIZE 11.0
 #define CHAR_W (FONT_SIZE * 0.64)    /* a generous average width: estimates must not be short */
 #define LABEL_GAP 5.0
@@ -36,14 +39,18 @@
 /* For the axis: the first month of each quarter. */
 static const char *const quarter_month[] = {"Jan", "Apr", "Jul", "Oct"};
 
+enum { INSIDE = 2 };             /* label_side of a label inside its bar */
+
 struct mark {
 	size_t index;              /* in the activities list */
 	double start, end;         /* months, end exclusive */
 	double x0, x1;             /* on the view; equal for a dot */
 	char label[RENDER_DATE_MAX];
+	char shown[RENDER_DATE_MAX + 16];   /* the label with the count of a group */
+	size_t count;              /* activities in the group this mark starts; 0: in another's */
 	int range;                 /* a bar from start to end, else a dot */
 	int lane;
-	int label_side;            /* 1 right of the mark, -1 left, 0 no label */
+	int label_side;            /* 1 right of the mark, -1 left, INSIDE, 0 no label */
 };
 
 /* ---- time ---- */
@@ -116,32 +123,66 @@ static void axis_span(const json_t *content, const struct mark *marks, size_t n,
 
 /* ---- placing marks ---- */
 
+/* Marks in the order of the axis; marks of one date next to each other, in the order of
+ * the activities. */
 static int by_start(const void *a, const void *b)
 {
 	const struct mark *x = a, *y = b;
 	if (x->x0 != y->x0)
 		return x->x0 < y->x0 ? -1 : 1;
+	if (x->x1 != y->x1)
+		return x->x1 < y->x1 ? -1 : 1;
+	int c = strcmp(x->label, y->label);
+	if (c)
+		return c;
 	return x->index < y->index ? -1 : x->index > y->index;
 }
 
-/* The horizontal extent the mark would take with its label on `side` (0: none). */
-static void extent(const struct mark *m, int side, double *from, double *to)
+/* Makes each run of marks with the same label (sorted next to each other) one group:
+ * its first mark counts them and says how many in its label. */
+static void group(struct mark *marks, size_t n)
 {
-	double label_w = side ? LABEL_GAP + CHAR_W * (double)utf8_chars(m->label) : 0;
-	*from = m->x0 - DOT_R - (side < 0 ? label_w : 0);
-	*to = m->x1 + DOT_R + (side > 0 ? label_w : 0);
+	for (size_t i = 0; i < n;) {
+		size_t k = i + 1;
+		while (k < n && strcmp(marks[k].label, marks[i].label) == 0 && marks[k].x0 == marks[i].x0 &&
+		       marks[k].x1 == marks[i].x1)
+			marks[k++].count = 0;
+		marks[i].count = k - i;
+		if (k - i > 1)
+			snprintf(marks[i].shown, sizeof marks[i].shown, "%s (%zu)", marks[i].label, k - i);
+		else
+			snprintf(marks[i].shown, sizeof marks[i].shown, "%s", marks[i].label);
+		i = k;
+	}
 }
 
-/* Tries to put m in a lane with its label on `side`; 0 when it fits somewhere. */
-static int try_lanes(struct mark *m, int side, double lane_end[LANES_MAX])
+static double label_width(const struct mark *m)
+{
+	return CHAR_W * (double)utf8_chars(m->shown);
+}
+
+/* The horizontal extent the mark would take with its label on `side` (0, INSIDE: the
+ * mark's own). */
+static void extent(const struct mark *m, int side, double *from, double *to)
+{
+	double label_w = side == 1 || side == -1 ? LABEL_GAP + label_width(m) : 0;
+	*from = m->x0 - DOT_R - (side < 0 ? label_w : 0);
+	*to = m->x1 + DOT_R + (side > 0 && side != INSIDE ? label_w : 0);
+}
+
+/* Tries to put m in one of the lanes with its label on `side`; 0 when it fits. A lane
+ * past those in use is always free, so a label that fits the view always finds one. */
+static int try_lanes(struct mark *m, int side, double *lane_end, size_t lanes)
 {
 	double from, to;
 	extent(m, side, &from, &to);
 	if (from < 0 || to > VIEW_W)
 		return -1;
-	for (int lane = 0; lane < LANES_MAX; lane++) {
+	if (side == INSIDE && (!m->range || m->x1 - m->x0 < label_width(m) + 2 * LABEL_GAP))
+		return -1;
+	for (size_t lane = 0; lane < lanes; lane++) {
 		if (lane_end[lane] + 3 <= from) {
-			m->lane = lane;
+			m->lane = (int)lane;
 			m->label_side = side;
 			lane_end[lane] = to;
 			return 0;
@@ -150,31 +191,25 @@ static int try_lanes(struct mark *m, int side, double lane_end[LANES_MAX])
 	return -1;
 }
 
-/* Lanes and label sides for every mark. A label that says what the one below already
- * says (several activities in one month) is left out. */
+/* Lanes and label sides for the marks that start a group, sorted; returns the number of
+ * lanes used. Right of the mark is tried first, then left, then inside a bar; a mark
+ * whose label fits nowhere in the view (none the dates make) keeps only its tooltip. */
 static int place(struct mark *marks, size_t n)
 {
-	double lane_end[LANES_MAX];
-	int lanes = 1;
-	for (int i = 0; i < LANES_MAX; i++)
+	double *lane_end = xcalloc(n + 1, sizeof *lane_end);
+	size_t lanes = 1;
+	for (size_t i = 0; i <= n; i++)
 		lane_end[i] = -1e9;
-	qsort(marks, n, sizeof *marks, by_start);
 	for (size_t i = 0; i < n; i++) {
 		struct mark *m = &marks[i];
-		int repeat = i > 0 && strcmp(m->label, marks[i - 1].label) == 0;
-		if (repeat || (try_lanes(m, 1, lane_end) && try_lanes(m, -1, lane_end)))
-			if (try_lanes(m, 0, lane_end)) {   /* crowded: stack on the lane ending first */
-				int best = 0;
-				for (int l = 1; l < LANES_MAX; l++)
-					best = lane_end[l] < lane_end[best] ? l : best;
-				m->lane = best;
-				m->label_side = 0;
-				if (m->x1 + DOT_R > lane_end[best])
-					lane_end[best] = m->x1 + DOT_R;
-			}
-		lanes = m->lane + 1 > lanes ? m->lane + 1 : lanes;
+		if (!m->count)
+			continue;
+		if (try_lanes(m, 1, lane_end, n) && try_lanes(m, -1, lane_end, n) && try_lanes(m, INSIDE, lane_end, n))
+			try_lanes(m, 0, lane_end, n + 1);   /* the last lane is never used otherwise */
+		lanes = (size_t)m->lane + 1 > lanes ? (size_t)m->lane + 1 : lanes;
 	}
-	return lanes;
+	free(lane_end);
+	return (int)lanes;
 }
 
 /* ---- writing ---- */
@@ -271,30 +306,48 @@ static void period_band(struct buf *b, const json_t *content, double lo, double 
 		   x_of(from, lo, hi), y - 2, x_of(to, lo, hi) - x_of(from, lo, hi), PERIOD);
 }
 
+#define GROUP_TIPS_MAX 12   /* activities named in the tooltip of a group */
+
+/* The tooltip of a mark: its date, and the text of each activity in its group. */
+static void tooltip(struct buf *b, const struct mark *m, const json_t *activities)
+{
+	buf_puts(b, "<title>");
+	xml_text(b, m->label, strlen(m->label));
+	if (m->count > 1)
+		buf_printf(b, ", %zu activities", m->count);
+	for (size_t k = 0; k < m->count && k < GROUP_TIPS_MAX; k++) {
+		const char *text = json_string_value(json_object_get(json_array_get(activities, m[k].index), "text"));
+		if (text) {
+			buf_puts(b, k ? " \xC2\xB7 " : ": ");
+			excerpt(b, text);
+		}
+	}
+	if (m->count > GROUP_TIPS_MAX)
+		buf_printf(b, " \xC2\xB7 and %zu more", m->count - GROUP_TIPS_MAX);
+	buf_puts(b, "</title>");
+}
+
+/* One mark that starts a group (m[0..count) are its activities): a dot, or a bar over a
+ * range (taller when its label is inside), its tooltip, and its label. */
 static void mark_svg(struct buf *b, const struct mark *m, const json_t *activities, double axis_y)
 {
-	const json_t *a = json_array_get(activities, m->index);
-	const char *text = json_string_value(json_object_get(a, "text"));
-	double cy = axis_y - 10 - m->lane * LANE_H;
-	if (m->x1 - m->x0 < 2 * DOT_R)
+	double cy = axis_y - 10 - m->lane * LANE_H, h = m->label_side == INSIDE ? BAR_H : 2 * DOT_R;
+	int dot = m->x1 - m->x0 < 2 * DOT_R;
+	if (dot)
 		buf_printf(b, "<circle class=\"activity\" cx=\"%.1f\" cy=\"%.1f\" r=\"%.1f\">", (m->x0 + m->x1) / 2, cy, DOT_R);
 	else
 		buf_printf(b, "<rect class=\"activity\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" rx=\"%.1f\">",
-			   m->x0, cy - DOT_R, m->x1 - m->x0, 2 * DOT_R, DOT_R);
-	buf_puts(b, "<title>");
-	xml_text(b, m->label, strlen(m->label));
-	if (text) {
-		buf_puts(b, ": ");
-		excerpt(b, text);
-	}
-	buf_puts(b, m->x1 - m->x0 < 2 * DOT_R ? "</title></circle>" : "</title></rect>");
-	if (m->label_side) {
-		double tx = m->label_side > 0 ? m->x1 + DOT_R + LABEL_GAP : m->x0 - DOT_R - LABEL_GAP;
-		buf_printf(b, "<text x=\"%.1f\" y=\"%.1f\" fill=\"%s\" text-anchor=\"%s\">", tx, cy + 4, LABEL,
-			   m->label_side > 0 ? "start" : "end");
-		xml_text(b, m->label, strlen(m->label));
-		buf_puts(b, "</text>");
-	}
+			   m->x0, cy - h / 2, m->x1 - m->x0, h, DOT_R);
+	tooltip(b, m, activities);
+	buf_puts(b, dot ? "</circle>" : "</rect>");
+	if (!m->label_side)
+		return;
+	double tx = m->label_side == INSIDE ? m->x0 + LABEL_GAP
+		  : m->label_side > 0 ? m->x1 + DOT_R + LABEL_GAP : m->x0 - DOT_R - LABEL_GAP;
+	buf_printf(b, "<text x=\"%.1f\" y=\"%.1f\" fill=\"%s\" text-anchor=\"%s\">", tx, cy + 4,
+		   m->label_side == INSIDE ? "#ffffff" : LABEL, m->label_side == -1 ? "end" : "start");
+	xml_text(b, m->shown, strlen(m->shown));
+	buf_puts(b, "</text>");
 }
 
 /* The view's marks, from the activities that have a date; *n set. Caller frees. */
@@ -327,6 +380,8 @@ int render_timeline_svg(const json_t *content, struct buf *out)
 		if (!marks[i].range || marks[i].x1 - marks[i].x0 < 2 * DOT_R)   /* a dot, mid-date */
 			marks[i].x0 = marks[i].x1 = (marks[i].x0 + marks[i].x1) / 2;
 	}
+	qsort(marks, n, sizeof *marks, by_start);
+	group(marks, n);
 	int lanes = place(marks, n);
 	double axis_y = TOP_PAD + lanes * LANE_H + 4;
 	double height = axis_y + 40;
@@ -341,7 +396,8 @@ int render_timeline_svg(const json_t *content, struct buf *out)
 	axis(out, lo, hi, axis_y);
 	buf_printf(out, "<g fill=\"%s\">", ACCENT);
 	for (size_t i = 0; i < n; i++)
-		mark_svg(out, &marks[i], activities, axis_y);
+		if (marks[i].count)
+			mark_svg(out, &marks[i], activities, axis_y);
 	buf_puts(out, "</g></svg>\n");
 	free(marks);
 	return buf_failed(out) ? -1 : 0;

@@ -1,7 +1,8 @@
 /* page_plan.c: reading U-CAPs in the browser.
- *   /plans                      every plan, with its cities and current revision
+ *   /plans                      every plan, with its cities (by name) and current revision
  *   /plans/{slug}               the summary ("U-CAP at a glance") of the current revision
- *   /plans/{slug}/revisions/{n} the same for an earlier revision, marked as such
+ *   /plans/{slug}/revisions/{n} the same for an earlier revision, marked as such, with a
+ *                               button to restore it for those who may edit the plan
  *   /plans/{slug}.md, .pdf      the summary as Markdown and as an A4 PDF
  * The summary itself is drawn by render/plan_html.c, shared with the report command. */
 #include "core/plan.h"
@@ -11,6 +12,7 @@
 #include "store/plans.h"
 #include "web/api.h"
 #include "web/html.h"
+#include "web/pages.h"
 #include "web/plan_write.h"
 #include "web/reply.h"
 
@@ -20,6 +22,40 @@
 static const char *str(const json_t *o, const char *key)
 {
 	return json_string_value(json_object_get(o, key));
+}
+
+/* A link to city slug named by its record (the slug when the record is gone). */
+static void city_link(struct req *r, struct city_cache *cities, const char *slug)
+{
+	json_t *city = city_cache_get(r, cities, slug);
+	const char *name = json_string_value(json_object_get(city, "name"));
+	html_printf(&r->body, "<a href=\"/cities/%u\">%s</a>", slug, name ? name : slug);
+}
+
+/* One plan of the list: its title, revision, and its city and counterparts by name. */
+static void plan_card(struct req *r, struct city_cache *cities, const json_t *p)
+{
+	struct buf *b = &r->body;
+	char day[RENDER_DATE_MAX];
+	html_printf(b, "<li class=\"card plan-card\"><h2><a href=\"/plans/%u\">%s</a></h2><p class=\"meta\">Revision %lld, "
+		    "saved %s</p>", str(p, "slug"), str(p, "title"),
+		    (long long)json_integer_value(json_object_get(p, "revision")),
+		    render_saved_date(str(p, "saved_at"), day, sizeof day));
+	const json_t *counterparts = json_object_get(p, "counterparts");
+	if (str(p, "city")) {
+		html_printf(b, "<p>City: ");
+		city_link(r, cities, str(p, "city"));
+		html_printf(b, "</p>");
+	}
+	size_t k;
+	json_t *c;
+	if (json_array_size(counterparts))
+		html_printf(b, "<p>Counterparts: ");
+	json_array_foreach(counterparts, k, c) {
+		html_printf(b, "%R", k ? ", " : "");
+		city_link(r, cities, json_string_value(c));
+	}
+	html_printf(b, "%R</li>\n", json_array_size(counterparts) ? "</p>" : "");
 }
 
 int page_plans(struct req *r)
@@ -40,21 +76,12 @@ int page_plans(struct req *r)
 	if (!json_array_size(plans))
 		html_printf(b, "<p class=\"empty\">No plan has been published yet.</p>\n");
 	html_printf(b, "<ul class=\"cards\">\n");
-	size_t i, k;
-	json_t *p, *c;
-	json_array_foreach(plans, i, p) {
-		char day[RENDER_DATE_MAX];
-		html_printf(b, "<li class=\"card\"><h2><a href=\"/plans/%u\">%s</a></h2><p class=\"meta\">Revision %lld, "
-			    "saved %s</p>", str(p, "slug"), str(p, "title"),
-			    (long long)json_integer_value(json_object_get(p, "revision")),
-			    render_saved_date(str(p, "saved_at"), day, sizeof day));
-		if (str(p, "city"))
-			html_printf(b, "<p>City: <a href=\"/cities/%u\">%s</a>", str(p, "city"), str(p, "city"));
-		json_array_foreach(json_object_get(p, "counterparts"), k, c)
-			html_printf(b, "%R<a href=\"/cities/%u\">%s</a>", k ? ", " : " · counterparts: ",
-				    json_string_value(c), json_string_value(c));
-		html_printf(b, "%R</li>\n", str(p, "city") ? "</p>" : "");
-	}
+	struct city_cache cities = CITY_CACHE_INIT;   /* a city is named by several plans */
+	size_t i;
+	json_t *p;
+	json_array_foreach(plans, i, p)
+		plan_card(r, &cities, p);
+	city_cache_free(&cities);
 	html_printf(b, "</ul>\n");
 	json_decref(plans);
 	return html_page_end(r, 200);
@@ -89,6 +116,25 @@ static void toolbar(struct req *r, const json_t *view, int current)
 	html_printf(b, "</ul></nav>\n");
 }
 
+/* On an earlier revision, for someone who may edit the plan as it is and as it was: a
+ * button that saves this revision's content as a new one (page_plan_history.c's
+ * restore), with the revision it started from, so that a save meanwhile is caught. */
+static void restore_offer(struct req *r, const json_t *view)
+{
+	json_t *doc = NULL;
+	if (!r->user.id || store_plan_get(r->db, r->slug, 0, &doc))
+		return;
+	long long rev = json_integer_value(json_object_get(view, "revision"));
+	long long last = json_integer_value(json_object_get(doc, "revision"));
+	if (plan_may(r, ACT_UPDATE, json_object_get(doc, "content")) && plan_may(r, ACT_UPDATE, json_object_get(view, "content")))
+		html_printf(&r->body, "<form class=\"restore\" method=\"post\" action=\"/plans/%u/revisions/%lld/restore\">"
+			    "<input type=\"hidden\" name=\"csrf\" value=\"%s\"><input type=\"hidden\" name=\"base\" value=\"%lld\">"
+			    "<button type=\"submit\" class=\"secondary\">Restore this revision</button> <span class=\"hint\">"
+			    "Saves its content as a new revision %lld; nothing is lost, revision %lld stays in the history.</span>"
+			    "</form>\n", r->slug, rev, r->session.csrf, last, last + 1, last);
+	json_decref(doc);
+}
+
 static int summary_page(struct req *r, int n)
 {
 	json_t *view = load_view(r, n);
@@ -99,10 +145,13 @@ static int summary_page(struct req *r, int n)
 	html_page_begin(r, str(view, "title"), "plans");
 	struct buf *b = &r->body;
 	html_printf(b, "<article class=\"ucap\">\n");
-	if (!current)
-		html_printf(b, "<p class=\"notice\" role=\"note\">This is revision %lld, an earlier state of the plan. "
+	if (!current) {
+		html_printf(b, "<div class=\"notice\" role=\"note\"><p>This is revision %lld, an earlier state of the plan. "
 			    "<a href=\"/plans/%u\">See the current revision</a>.</p>\n",
 			    (long long)json_integer_value(json_object_get(view, "revision")), r->slug);
+		restore_offer(r, view);
+		html_printf(b, "</div>\n");
+	}
 	plan_html_title(b, view);
 	toolbar(r, view, current);
 	char base[160];

@@ -38,22 +38,29 @@ static json_t *current_doc(struct req *r)
 	return rc ? NULL : doc;
 }
 
+/* One row of the revisions table. On a phone the table is a stack of cards (c2c.css),
+ * its column headings hidden: each cell then says what it holds (.cell-label), and the
+ * class names place the cells in the card. */
 static void revision_row(struct req *r, const json_t *rev, long long last, long long from, int editor)
 {
 	struct buf *b = &r->body;
 	long long n = num(rev, "revision");
 	char day[RENDER_DATE_MAX];
-	html_printf(b, "<tr><td><input type=\"radio\" name=\"from\" value=\"%lld\" aria-label=\"Compare from revision %lld\"%R>"
-		    " <input type=\"radio\" name=\"to\" value=\"%lld\" aria-label=\"Compare to revision %lld\"%R></td>",
+	html_printf(b, "<tr><td class=\"r-compare\"><span class=\"cell-label\" aria-hidden=\"true\">Compare from</span>"
+		    "<input type=\"radio\" name=\"from\" value=\"%lld\" aria-label=\"Compare from revision %lld\"%R>"
+		    " <span class=\"cell-label\" aria-hidden=\"true\">to</span>"
+		    "<input type=\"radio\" name=\"to\" value=\"%lld\" aria-label=\"Compare to revision %lld\"%R></td>",
 		    n, n, n == from ? " checked" : "", n, n, n == last ? " checked" : "");
-	html_printf(b, "<th scope=\"row\"><a href=\"/plans/%u/revisions/%lld\">%lld</a>%R</th><td>%s</td><td>%s</td><td>%s</td><td>",
+	html_printf(b, "<th scope=\"row\" class=\"r-number\"><span class=\"cell-label\">Revision </span>"
+		    "<a href=\"/plans/%u/revisions/%lld\">%lld</a>%R</th><td class=\"r-saved\">%s</td><td class=\"r-author\"><span class=\"cell-label\">"
+		    "By </span>%s</td><td class=\"r-message\">%s</td><td class=\"r-changes\">",
 		    r->slug, n, n, n == last ? " <span class=\"badge\">current</span>" : "",
 		    render_saved_date(str(rev, "saved_at"), day, sizeof day), str(rev, "author"), str(rev, "message"));
 	if (n > 1)
 		html_printf(b, "<a href=\"/plans/%u/diff?from=%lld&amp;to=%lld\">changes</a>", r->slug, n - 1, n);
 	html_printf(b, "</td>");
 	if (editor) {
-		html_printf(b, "<td>");
+		html_printf(b, "<td class=\"r-restore\">");
 		if (n != last)
 			html_printf(b, "<button type=\"submit\" form=\"restore-%lld\" class=\"secondary\">Restore</button>", n);
 		html_printf(b, "</td>");
@@ -132,9 +139,10 @@ static void diff_sections(struct buf *b, const json_t *diff)
 		if (!json_is_true(json_object_get(d, "changed")))
 			continue;
 		changed++;
-		html_printf(b, "<section class=\"diff-section\"><h2>%s</h2>\n", str(d, "title"));
+		/* .diff keeps spaces as they are (pre-wrap): nested points stay indented */
+		html_printf(b, "<section class=\"diff-section\"><h2>%s</h2>\n<div class=\"diff\">", str(d, "title"));
 		plan_diff_html(b, d);
-		html_printf(b, "</section>\n");
+		html_printf(b, "</div></section>\n");
 	}
 	if (!changed)
 		html_printf(b, "<p class=\"empty\">The two revisions are the same.</p>\n");

@@ -1,5 +1,5 @@
-// layout.test.mjs: pages fit a phone (no horizontal scrolling), the directory table turns
-// into readable cards there, and screenshots of every page at desktop and phone size are
+// layout.test.mjs: pages fit a phone (no horizontal scrolling), the directory table and
+// a plan's revisions turn into readable cards there, and screenshots of every page at desktop and phone size are
 // saved to tests/e2e/screenshots/ for a person to look at.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -15,6 +15,11 @@ const SHOTS = {
   'city-tianjin': '/cities/tianjin',
   'cooperation-nice-haikou': '/cooperations/nice-haikou',
   'cooperation-haikou-eu-cluster': '/cooperations/haikou-eu-cluster',
+  plans: '/plans',
+  'plan-nice': '/plans/nice',
+  'plan-nice-revisions': '/plans/nice/revisions',
+  'plan-nice-revision-1': '/plans/nice/revisions/1',
+  'plan-nice-diff': '/plans/nice/diff?from=1&to=2',
   'not-found': '/cities/atlantis',
 };
 let chrome;
@@ -54,6 +59,19 @@ test('on a phone the directory rows become cards that name each field', async ()
   // with the headings gone, each cell still says what it is
   const text = await rows.nth(0).innerText();
   for (const label of [/Cities/i, /Topics/i, /Status/i, /Period/i]) assert.match(text, label);
+  await page.closeAll();
+});
+
+test('on a phone the revisions of a plan become cards that name each field', async () => {
+  const page = await openPage(chrome.browser, { viewport: PHONE });
+  await visit(page, '/plans/nice/revisions');
+  assert.equal(await page.locator('table.revisions thead').isVisible(), false, 'column headings hidden');
+  const rows = page.locator('table.revisions tbody tr');
+  const box0 = await rows.nth(0).boundingBox(), box1 = await rows.nth(1).boundingBox();
+  assert.ok(box0.width > PHONE.width * 0.8 && box0.x + box0.width <= PHONE.width, 'a row takes the width of the screen');
+  assert.ok(box1.y >= box0.y + box0.height - 1, 'rows stack');
+  const text = await rows.nth(0).innerText();
+  for (const label of [/Revision\s+\d+/i, /By\s+\S+/i, /Compare from/i]) assert.match(text, label);
   await page.closeAll();
 });
 

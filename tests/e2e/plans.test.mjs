@@ -4,11 +4,16 @@
 // or CSP violations and fits a phone; a section is edited from its Edit link (one word
 // changed), saved, and the new word is on the plan; the list of revisions compares the
 // last two, and the diff marks the new word in <ins> and the old one in <del>.
-// Screenshots: tests/e2e/screenshots/plan-nice-{desktop,phone}.png, plan-diff-desktop.png.
-// No other browser test reads or changes the plans.
+// The diff page shows words, not Markdown, in boxes that keep the indentation of nested
+// points; the timeline stays readable on a phone, every mark labelled; the list of plans
+// names its cities; an earlier revision offers editors to restore it (last: it adds a
+// revision).
+// Screenshots: tests/e2e/screenshots/plan-nice-{desktop,phone}.png, plan-diff-desktop.png,
+// plan-diff-1-2-{desktop,phone}.png, plans-list-desktop.png, plan-revision-1-admin.png.
+// No other browser test changes the plans (layout.test.mjs reads some of their pages).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startBrowser, openPage, visit, screenshot, horizontalOverflow, BASE, PHONE } from './helpers.mjs';
+import { startBrowser, openPage, visit, screenshot, horizontalOverflow, BASE, DESKTOP, PHONE } from './helpers.mjs';
 
 const PASSWORD = process.env.C2C_ADMIN_PASSWORD;
 const NO_PASSWORD = !PASSWORD && 'run.sh exported no C2C_ADMIN_PASSWORD';
@@ -92,6 +97,78 @@ test('the summary of Nice\'s plan fits a 390px phone', async () => {
   await page.closeAll();
 });
 
+/* The labels of the timeline's marks, the number of marks, and the size a label is
+ * drawn at on the screen (px). */
+async function timelineLabels(page) {
+  return page.locator('#activities svg.timeline').evaluate((svg) => {
+    const marks = svg.querySelectorAll('.activity').length;
+    const labels = [...svg.querySelectorAll('text[text-anchor]')].map((t) => t.textContent);
+    const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+    return { marks, labels, px: 11 * scale };
+  });
+}
+
+test('the timeline on a desktop: every mark labelled, dates shared by several counted', async () => {
+  const page = await openPage(chrome.browser);
+  await visit(page, '/plans/nice');
+  const t = await timelineLabels(page);
+  assert.equal(t.labels.length, t.marks, `a label per mark: ${t.labels.join(', ')}`);
+  assert.ok(t.labels.includes('Jun 2018 (2)'), `the two activities of June 2018 are one mark with a count: ${t.labels}`);
+  assert.ok(t.px >= 10, `labels are ${t.px.toFixed(1)}px`);
+  await page.closeAll();
+});
+
+test('the timeline on a phone keeps its size and scrolls inside its figure, not the page', async () => {
+  const page = await openPage(chrome.browser, { viewport: PHONE });
+  await visit(page, '/plans/nice');
+  const t = await timelineLabels(page);
+  assert.ok(t.px >= 10, `labels are ${t.px.toFixed(1)}px on a phone (were about 5px)`);
+  assert.equal(t.labels.length, t.marks);
+  const figure = page.locator('#activities figure.ucap-timeline-chart');
+  const scroll = await figure.evaluate((f) => ({ client: f.clientWidth, scroll: f.scrollWidth }));
+  assert.ok(scroll.scroll > scroll.client, `the figure scrolls: ${JSON.stringify(scroll)}`);
+  assert.equal(await figure.getAttribute('tabindex'), '0', 'the keyboard can scroll it');
+  const o = await horizontalOverflow(page);
+  assert.ok(o.scrollWidth <= o.innerWidth, `the page does not: scrollWidth ${o.scrollWidth}`);
+  await page.closeAll();
+});
+
+test('the diff page shows the words, not their Markdown, and keeps nested points indented', async () => {
+  for (const viewport of [DESKTOP, PHONE]) {
+    const page = await openPage(chrome.browser, { viewport });
+    await visit(page, '/plans/nice/diff?from=1&to=2');
+    const boxes = page.locator('section.diff-section .diff');
+    assert.equal(await boxes.count(), await page.locator('section.diff-section').count(), 'each section in a box');
+    assert.equal(await boxes.first().evaluate((d) => getComputedStyle(d).whiteSpace), 'pre-wrap');
+    const text = (await boxes.allInnerTexts()).join('\n');
+    assert.doesNotMatch(text, /\*|\\/, 'no emphasis markers or backslash escapes shown');
+    assert.match(text, /the triple helix/);
+    const activities = page.locator('section.diff-section', { has: page.locator('h2', { hasText: 'Activities' }) });
+    assert.match(await activities.locator('.diff').innerText(), /\n {2}- Preparing the July mission/, 'a point stays indented');
+    assert.ok(await page.locator('.diff ins').count() > 0 && await page.locator('.diff del').count() > 0);
+    const o = await horizontalOverflow(page);
+    assert.ok(o.scrollWidth <= o.innerWidth, `scrollWidth ${o.scrollWidth} > ${o.innerWidth}: ${o.culprits.join(', ')}`);
+    await screenshot(page, `plan-diff-1-2-${viewport === PHONE ? 'phone' : 'desktop'}`);
+    assert.deepEqual(page.problems, []);
+    await page.closeAll();
+  }
+});
+
+test('the list of plans names the cities, and each card starts with its title', async () => {
+  const page = await openPage(chrome.browser);
+  await visit(page, '/plans');
+  const card = page.locator('li.card', { has: page.locator('h2 a[href="/plans/nice"]') });
+  const text = await card.innerText();
+  assert.match(text, /City: Métropole Nice Côte d'Azur/);
+  assert.match(text, /Counterparts: Haikou, Kunming, Zhengzhou/);
+  assert.doesNotMatch(text, /\b(nice|haikou|kunming)\b/, 'no slugs');
+  assert.equal(await card.getByRole('link', { name: 'Haikou', exact: true }).getAttribute('href'), '/cities/haikou');
+  const box = await card.boundingBox(), title = await card.locator('h2').boundingBox();
+  assert.ok(title.y - box.y <= 24, `the title starts ${title.y - box.y}px below the card's top`);
+  await screenshot(page, 'plans-list-desktop');
+  await page.closeAll();
+});
+
 /* Edits the section titled `title` from its Edit link on /plans/nice: one word of its
  * text replaced by `word`; then compares the last two revisions. */
 async function editAndCompare(title, key, word, shot) {
@@ -146,3 +223,25 @@ test('edit "Key focus of cooperation themes" from its Edit link, save, compare t
 
 test('edit "Main objectives" from its Edit link, save, compare the last two revisions', { skip: NO_PASSWORD },
   () => editAndCompare('Main objectives', 'objectives', 'marmalade', 'plan-diff-desktop'));
+
+// Last, as it adds a revision: an earlier revision's page offers its restore to an editor
+// (with a line saying what it does), and not to a visitor.
+test('restore an earlier revision from its own page', { skip: NO_PASSWORD }, async () => {
+  const visitor = await openPage(chrome.browser);
+  await visit(visitor, '/plans/nice/revisions/1');
+  assert.equal(await visitor.getByRole('button', { name: 'Restore this revision' }).count(), 0, 'not for a visitor');
+  await visitor.closeAll();
+
+  const page = await adminPage();
+  await visit(page, '/plans/nice/revisions/1');
+  const button = page.getByRole('button', { name: 'Restore this revision' });
+  assert.ok(await button.isVisible(), 'an editor can restore it');
+  assert.match(await page.locator('form.restore').innerText(), /as a new revision \d+; nothing is lost/);
+  await screenshot(page, 'plan-revision-1-admin');
+  await Promise.all([page.waitForURL(BASE + '/plans/nice/revisions'), button.click()]);
+  const newest = page.locator('table.revisions tbody tr').first();
+  assert.match(await newest.innerText(), /restored revision 1/);
+  assert.deepEqual(page.problems, []);
+  await signOut(page);
+  await page.closeAll();
+});

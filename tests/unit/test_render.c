@@ -8,8 +8,12 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "render/md_safe.h"
+#include "render/pdf_markdown.h"
+#include "render/plan_html.h"
 #include "render/render.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -230,6 +234,124 @@ static void markdown_raw_html(void **state)
 	json_decref(v);
 }
 
+/* A Markdown field as the page shows it; caller frees. */
+static char *page_html(const char *md)
+{
+	struct buf b = BUF_INIT(1 << 20);
+	plan_html_markdown(&b, md);
+	return buf_detach(&b);
+}
+
+/* Raw HTML on the page is shown as the text it is, escaped: neither dropped (cmark's
+ * "<!-- raw HTML omitted -->") nor passed through. */
+static void html_raw_html_is_text(void **state)
+{
+	static const struct { const char *md, *shown; } cases[] = {
+		{"never <script>alert(1)</script> here", "never &lt;script&gt;alert(1)&lt;/script&gt; here"},
+		{"Talks with the <Haikou DRC> today", "Talks with the &lt;Haikou DRC&gt; today"},
+		{"<div onclick=\"x()\">\nblock\n</div>", "&lt;div onclick=&quot;x()&quot;&gt;\nblock\n&lt;/div&gt;"},
+		{"- item <b>bold</b>\n  - <img src=x onerror=alert(1)>", "item &lt;b&gt;bold&lt;/b&gt;"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		char *html = page_html(cases[i].md);
+		assert_contains(html, cases[i].shown);
+		assert_null(strstr(html, "omitted"));
+		assert_null(strstr(html, "<script"));
+		assert_null(strstr(html, "<b>"));
+		assert_null(strstr(html, "<img"));
+		assert_null(strstr(html, "<div"));
+		free(html);
+	}
+	/* the page of the fixture: its key focus keeps the words */
+	json_t *v = load_view();
+	struct buf b = BUF_INIT(1 << 22);
+	struct plan_html_options opt = {NULL, 1, 0};
+	plan_html_sections(&b, v, &opt);
+	assert_contains(buf_str(&b), "never &lt;script&gt;alert(1)&lt;/script&gt; here.");
+	assert_contains(buf_str(&b), "costs &lt;with&gt; &quot;partners&quot;");
+	buf_free(&b);
+	json_decref(v);
+}
+
+static void safe_urls(void **state)
+{
+	static const char *const kept[] = {"https://example.org/a?b=1", "HTTP://EXAMPLE.ORG", "mailto:office@iuc.eu",
+					   "/plans/nice", "plans/nice", "#top", "?q=1", "//example.org/x", "", NULL};
+	static const char *const dropped[] = {"javascript:alert(1)", "JavaScript:alert(1)", "java\tscript:alert(1)",
+					      " javascript:alert(1)", "vbscript:msgbox", "data:text/html,<b>", "file:///etc/passwd",
+					      "ftp://example.org", "a b:c", "\x01https://x", NULL};
+	for (const char *const *u = kept; *u; u++)
+		if (!md_safe_url(*u))
+			fail_msg("%s should be kept", *u);
+	for (const char *const *u = dropped; *u; u++)
+		if (md_safe_url(*u))
+			fail_msg("%s should be dropped", *u);
+	assert_true(md_safe_url(NULL));
+}
+
+/* The links of a Markdown text, as "url" lines, after cmark read it; caller frees. */
+static char *links_of(const char *md)
+{
+	struct buf b = BUF_INIT(1 << 20);
+	cmark_node *doc = cmark_parse_document(md, strlen(md), CMARK_OPT_DEFAULT);
+	cmark_iter *it = cmark_iter_new(doc);
+	for (cmark_event_type ev; (ev = cmark_iter_next(it)) != CMARK_EVENT_DONE;) {
+		cmark_node *n = cmark_iter_get_node(it);
+		cmark_node_type t = cmark_node_get_type(n);
+		if (ev == CMARK_EVENT_ENTER && (t == CMARK_NODE_LINK || t == CMARK_NODE_IMAGE))
+			buf_printf(&b, "%s\n", cmark_node_get_url(n));
+	}
+	cmark_iter_free(it);
+	cmark_node_free(doc);
+	return buf_detach(&b);
+}
+
+/* Links in the Markdown report are as safe as on the page: http, https, mailto and
+ * relative addresses kept, any other made the link's text. */
+static void markdown_unsafe_links(void **state)
+{
+	static const char *const fields[] = {
+		"Read [x](javascript:alert(1)) or [ok](https://example.org/ok).",
+		"An autolink <javascript:alert(2)> and [the office](mailto:office@iuc.eu).",
+		"By reference [r][bad] and [good][ok].\n\n[bad]: vbscript:msgbox\n[ok]: /plans/nice",
+		"- an image ![pic](data:text/html,hi) in a list\n  - [deep](JAVASCRIPT:alert(3))",
+		"<div>\n[hidden](javascript:alert(4))\n</div>\n\nand [ok](https://example.org/ok)",
+	};
+	for (size_t i = 0; i < sizeof fields / sizeof *fields; i++) {
+		json_t *v = json_pack("{s:{s:s, s:s, s:s}}", "content", "title", "T", "city", "x", "objectives", fields[i]);
+		struct buf b = BUF_INIT(1 << 20);
+		assert_int_equal(render_plan_markdown(v, &b), 0);
+		char *links = links_of(buf_str(&b));
+		for (const char *l = links; *l; l = strchr(l, '\n') + 1) {
+			char url[256];
+			snprintf(url, sizeof url, "%.*s", (int)strcspn(l, "\n"), l);
+			if (!md_safe_url(url))
+				fail_msg("field %zu: the Markdown keeps a link to %s:\n%s", i, url, buf_str(&b));
+		}
+		cmark_node *doc = cmark_parse_document(buf_str(&b), b.len, CMARK_OPT_DEFAULT);
+		assert_false(md_unsafe(doc));
+		cmark_node_free(doc);
+		free(links);
+		buf_free(&b);
+		json_decref(v);
+	}
+	/* the text of a dropped link stays; safe links stay as they were written */
+	json_t *v = json_pack("{s:{s:s, s:s, s:s}}", "content", "title", "T", "city", "x", "objectives", fields[0]);
+	struct buf b = BUF_INIT(1 << 20);
+	render_plan_markdown(v, &b);
+	assert_contains(buf_str(&b), "Read x or [ok](https://example.org/ok).");
+	assert_null(strstr(buf_str(&b), "javascript"));
+	buf_free(&b);
+	json_decref(v);
+	v = json_pack("{s:{s:s, s:s, s:s}}", "content", "title", "T", "city", "x", "objectives", fields[2]);
+	b = (struct buf)BUF_INIT(1 << 20);
+	render_plan_markdown(v, &b);
+	assert_contains(buf_str(&b), "[good](/plans/nice)");
+	assert_null(strstr(buf_str(&b), "vbscript"));
+	buf_free(&b);
+	json_decref(v);
+}
+
 /* Well-formed enough for a browser's XML parser: tags nest and close, every & starts an
  * entity, no < inside text or attribute values, quotes balanced inside tags. */
 static void assert_well_formed(const char *s)
@@ -268,6 +390,37 @@ static void assert_well_formed(const char *s)
 	assert_int_equal(depth, 0);
 }
 
+/* The labels of the marks (the <text> elements after the marks' group opens), as
+ * boxes estimated as svg.c estimates them; checks that every mark has one and that no
+ * two overlap. Returns the number of marks. */
+static int assert_marks_labelled(const char *svg)
+{
+	const char *g = strstr(svg, "<g fill=\"#173a61\">");
+	assert_non_null(g);
+	struct { double x0, x1, y; } box[256];
+	int marks = count(g, "class=\"activity\""), labels = 0;
+	for (const char *t = strstr(g, "<text x=\""); t; t = strstr(t + 1, "<text x=\"")) {
+		double x, y;
+		char anchor[8];
+		assert_int_equal(sscanf(t, "<text x=\"%lf\" y=\"%lf\" fill=\"%*[^\"]\" text-anchor=\"%7[a-z]\"", &x, &y, anchor), 3);
+		const char *text = strchr(t, '>') + 1, *end = strstr(text, "</text>");
+		double chars = 0;
+		for (const char *c = text; c < end; c++)
+			chars += ((unsigned char)*c & 0xC0) != 0x80 && *c != '&' ? 1 : 0;
+		double w = chars * 11 * 0.64;
+		assert_true(labels < 256);
+		box[labels].x0 = strcmp(anchor, "end") == 0 ? x - w : x;
+		box[labels].x1 = strcmp(anchor, "end") == 0 ? x : x + w;
+		box[labels].y = y;
+		for (int k = 0; k < labels; k++)
+			if (box[k].y == y && box[k].x0 < box[labels].x1 && box[labels].x0 < box[k].x1)
+				fail_msg("labels %d and %d overlap at y %.1f", k, labels, y);
+		labels++;
+	}
+	assert_int_equal(labels, marks);
+	return marks;
+}
+
 static void svg_timeline(void **state)
 {
 	json_t *v = load_view();
@@ -281,12 +434,15 @@ static void svg_timeline(void **state)
 	assert_contains(svg, "<title>Timeline of 5 activities, April 2018 \xE2\x80\x93 December 2019</title>");
 	assert_null(strstr(svg, "style="));   /* a strict CSP forbids inline styles */
 	assert_well_formed(svg);
-	/* one mark per dated activity: the undated one has none; the ranges are bars or dots */
-	assert_int_equal(count(svg, "class=\"activity\""), 5);
+	/* one mark per date: the undated activity has none, the two of June 2018 share one,
+	 * labelled with their count and both in its tooltip; the ranges are bars or dots;
+	 * every mark is labelled */
+	assert_int_equal(assert_marks_labelled(svg), 4);
+	assert_contains(svg, ">Jun 2018 (2)</text>");
+	assert_contains(svg, "<title>Jun 2018, 2 activities: Start-up meeting with the IUC team leader. \xC2\xB7 "
+		        "Preparatory meeting in Brussels.</title>");
 	assert_contains(svg, "costs &lt;with&gt; &quot;partners&quot; &amp; more.");
 	assert_contains(svg, "Tianjin, Zhengzhou and \xE6\xB5\xB7\xE5\x8F\xA3.");
-	assert_contains(svg, ">Jun 2018</text>");
-	assert_int_equal(count(svg, ">Jun 2018</text>"), 1);   /* two activities, one label */
 	assert_contains(svg, ">2019</text>");
 	buf_free(&b);
 
@@ -305,9 +461,28 @@ static void svg_crowded(void **state)
 	assert_int_equal(render_timeline_svg(json_object_get(v, "content"), &b), 0);
 	keep_file("crowded.svg", buf_str(&b));
 	assert_well_formed(buf_str(&b));
-	assert_int_equal(count(buf_str(&b), "class=\"activity\""), 45);
+	/* 45 dated activities, three in June 2018 and two in October 2019: 42 marks, every
+	 * one labelled, however crowded */
+	assert_int_equal(assert_marks_labelled(buf_str(&b)), 42);
+	assert_contains(buf_str(&b), ">Jun 2018 (3)</text>");
 	buf_free(&b);
 	json_decref(v);
+}
+
+/* A range over the whole period leaves no room for its label at either side: the label
+ * goes inside the bar, in white. */
+static void svg_wide_range(void **state)
+{
+	json_t *c = json_pack("{s:{s:s, s:s}, s:[{s:s, s:s, s:s}, {s:s, s:s}]}", "period", "start", "2018-06", "end", "2019-12",
+			      "activities", "date", "2018-06", "end", "2019-12", "text", "Coordination all along",
+			      "date", "2018-09", "text", "A mission");
+	struct buf b = BUF_INIT(1 << 20);
+	assert_int_equal(render_timeline_svg(c, &b), 0);
+	assert_well_formed(buf_str(&b));
+	assert_int_equal(assert_marks_labelled(buf_str(&b)), 2);
+	assert_contains(buf_str(&b), "fill=\"#ffffff\" text-anchor=\"start\">Jun 2018 \xE2\x80\x93 Dec 2019</text>");
+	buf_free(&b);
+	json_decref(c);
 }
 
 /* Writes the PDF of v to dir/name.pdf, checks the envelope, and returns its text from
@@ -388,6 +563,7 @@ static void pdf_summary(void **state)
 		assert_contains(text, "SDG 3 \xE2\x80\x94 Good health and well-being");
 		assert_contains(text, "June 2018 \xE2\x80\x93 December 2019");
 		assert_contains(text, "<script>alert(1)</script>");     /* shown as typed, not lost */
+		assert_contains(text, "platform <with>");
 		assert_contains(text, "costs < benefits & \"quick wins\"");
 		assert_contains(text, "(https://example.org/carnival?a=1&b=2)");
 		assert_contains(text, "Page 1 of 2");
@@ -417,6 +593,50 @@ static void pdf_many_pages(void **state)
 	}
 	json_decref(v);
 	remove_dir(dir);
+}
+
+/* Where md ends (the flow's y) in a measuring flow started at y, and on which page. */
+static double flow_end_y(const char *md, double y, int *page)
+{
+	cairo_surface_t *surface = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, NULL);
+	cairo_t *cr = cairo_create(surface);
+	struct flow f;
+	flow_init(&f, cr, "running head", "foot");
+	flow_begin(&f, 0, 0);
+	f.y = y;
+	pdf_markdown(&f, md, MARGIN_X, TEXT_W);
+	double end = f.y;
+	*page = f.page;
+	flow_end(&f);
+	flow_free(&f);
+	cairo_destroy(cr);
+	cairo_surface_destroy(surface);
+	return end;
+}
+
+/* A heading inside a section is never left at the foot of a page with its text on the
+ * next: where the heading would fit but not the two lines after it, it moves over too,
+ * and the next page is laid out as a fresh page starting with the heading would be. */
+static void pdf_heading_keeps_with_next(void **state)
+{
+	static const char para[] = "A paragraph of several lines under the heading, about smart tourism, economic "
+				   "development and digital monitoring in an urban setting, with stakeholders from research, "
+				   "public authorities and business in Haikou and Liuzhou, long enough to wrap.";
+	char md[1024];
+	snprintf(md, sizeof md, "## Next steps\n\n%s", para);
+	int page;
+	double heading = flow_end_y("## Next steps", TEXT_TOP, &page) - TEXT_TOP;
+	double fresh = flow_end_y(md, TEXT_TOP, &page) - TEXT_TOP;
+	assert_true(heading > 5 && fresh > 3 * heading);
+	/* room for the heading and the space before it, not for a line more */
+	double y = TEXT_BOTTOM - heading - (PARA_GAP + 2) - 1;
+	double end = flow_end_y(md, y, &page);
+	assert_int_equal(page, 2);
+	if (fabs(end - (TEXT_TOP + fresh)) > 0.01)
+		fail_msg("page 2 ends at %.2f, as the text alone would; with its heading it ends at %.2f", end, TEXT_TOP + fresh);
+	/* a heading with nothing after it needs only its own room */
+	flow_end_y("## Last", y, &page);
+	assert_int_equal(page, 1);
 }
 
 /* A plan with only a title, and a view without a header: nothing to show is no error. */
@@ -460,7 +680,9 @@ static void pathological_text(void **state)
 	buf_reset(&out);
 	assert_int_equal(render_timeline_svg(json_object_get(v, "content"), &out), 0);
 	assert_well_formed(buf_str(&out));
-	assert_int_equal(count(buf_str(&out), "class=\"activity\""), 200);
+	assert_int_equal(assert_marks_labelled(buf_str(&out)), 1);   /* 200 on one day: one mark */
+	assert_contains(buf_str(&out), ">4 May 2019 (200)</text>");
+	assert_contains(buf_str(&out), " \xC2\xB7 and 188 more</title>");
 	buf_free(&out);
 	buf_free(&md);
 	json_decref(v);
@@ -484,8 +706,9 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(date_ranges), cmocka_unit_test(markdown_summary), cmocka_unit_test(markdown_raw_html),
-		cmocka_unit_test(svg_timeline), cmocka_unit_test(svg_crowded),
-		cmocka_unit_test(pdf_summary), cmocka_unit_test(pdf_many_pages),
+		cmocka_unit_test(html_raw_html_is_text), cmocka_unit_test(safe_urls), cmocka_unit_test(markdown_unsafe_links),
+		cmocka_unit_test(svg_timeline), cmocka_unit_test(svg_crowded), cmocka_unit_test(svg_wide_range),
+		cmocka_unit_test(pdf_summary), cmocka_unit_test(pdf_many_pages), cmocka_unit_test(pdf_heading_keeps_with_next),
 		cmocka_unit_test(minimal_plan), cmocka_unit_test(pathological_text),
 		cmocka_unit_test(output_cap),
 	};
