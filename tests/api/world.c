@@ -1,5 +1,6 @@
 /* world.c: the world of the write tests; see world.h. */
 #include "world.h"
+#include "core/plan.h"
 
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,62 +13,176 @@
 
 #define TOKEN_LEN 43
 
-/* ---- the rules, copied from src/core/permission.c as data ---- */
-
-static const struct rule {
-	enum role role;
-	enum action action;
-	const char *kind;     /* plural, as in the URL; NULL: every kind */
-	enum scope scope;
-} rules[] = {
-	{R_ADMIN, A_READ_INTERNAL, NULL, S_ALL},
-	{R_ADMIN, A_CREATE, NULL, S_ALL},
-	{R_ADMIN, A_UPDATE, NULL, S_ALL},
-	{R_ADMIN, A_DELETE, NULL, S_ALL},
-	{R_ADMIN, A_MANAGE_USERS, NULL, S_ALL},
-	{R_COORDINATOR, A_READ_INTERNAL, NULL, S_ALL},
-	{R_COORDINATOR, A_UPDATE, "cities", S_OWN},
-	{R_COORDINATOR, A_UPDATE, "cooperations", S_OWN},
-	{R_COORDINATOR, A_CREATE, "cooperations", S_OWN},
-	{R_MEMBER, A_READ_INTERNAL, NULL, S_ALL},
-};
-
-/* The first rule that matches decides; anything not listed is refused. */
-enum scope w_scope_of(enum role role, enum action action, const char *kind)
-{
-	for (size_t i = 0; i < sizeof rules / sizeof *rules; i++)
-		if (rules[i].role == role && rules[i].action == action && (!rules[i].kind || strcmp(rules[i].kind, kind) == 0))
-			return rules[i].scope;
-	return S_NONE;
-}
-
 /* ---- the actors ---- */
 
 const struct actor w_actors[NACTORS] = {
-	[ANON] = {"a visitor", NULL, R_ANONYMOUS, NULL, NULL},
-	[MEMBER] = {"member paul", "paul", R_MEMBER, NULL, "a member of the stakeholders"},
-	[NICE] = {"marie, coordinator of Nice", "marie", R_COORDINATOR, "nice", "nice haikou carnival 2018"},
-	[ROME] = {"romeo, coordinator of Rome", "romeo", R_COORDINATOR, "rome", "all roads lead to rome 753"},
-	[ADMIN] = {"ada, admin", "ada", R_ADMIN, NULL, "the programme team keeps it all"},
+	[ANON] = {"a visitor", NULL, ROLE_ANONYMOUS, NULL, NULL},
+	[MEMBER] = {"member paul", "paul", ROLE_MEMBER, NULL, "a member of the stakeholders"},
+	[NICE] = {"marie, coordinator of Nice", "marie", ROLE_COORDINATOR, "nice", "nice haikou carnival 2018"},
+	[ROME] = {"romeo, coordinator of Rome", "romeo", ROLE_COORDINATOR, "rome", "all roads lead to rome 753"},
+	[ADMIN] = {"ada, admin", "ada", ROLE_ADMIN, NULL, "the programme team keeps it all"},
 };
 
-static int keeps(const struct actor *a, const char *city)
+/* ---- the rules and the routes: permission.c, routes.c and router.c, linked in ---- */
+
+const struct route *w_route(const char *method, const char *path)
 {
-	return a->city && city && strcmp(a->city, city) == 0;
+	struct req *r = calloc(1, sizeof *r);
+	if (!r)
+		fail_msg("out of memory");
+	arena_init(&r->arena, 64 * 1024);
+	r->method = method;
+	r->path = path;
+	const struct route *rt = route_match(r) == 200 ? r->route : NULL;
+	arena_free(&r->arena);
+	free(r);
+	return rt;
 }
 
-int w_owns(const struct actor *a, const char *kind, json_t *rec)
+enum action w_action_of(const struct route *rt)
 {
-	if (strcmp(kind, "cities") == 0)
-		return keeps(a, json_string_value(json_object_get(rec, "slug")));
-	if (strcmp(kind, "cooperations") == 0) {
-		size_t i;
-		json_t *m;
-		json_array_foreach(json_object_get(rec, "members"), i, m)
-			if (keeps(a, json_string_value(m)))
-				return 1;
+	switch (rt->perm) {
+	case PERM_CREATE: return ACT_CREATE;
+	case PERM_UPDATE: return ACT_UPDATE;
+	case PERM_DELETE: return ACT_DELETE;
+	case PERM_MANAGE_USERS: return ACT_MANAGE_USERS;
+	default: return ACT_READ_INTERNAL;
 	}
-	return 0;
+}
+
+/* The account the server builds for a (store/accounts.c): its role and cities. */
+static struct user user_of(const struct actor *a)
+{
+	struct user u;
+	memset(&u, 0, sizeof u);
+	u.role = a->role;
+	if (a->login) {
+		u.id = 1 + (int64_t)(a - w_actors);
+		snprintf(u.login, sizeof u.login, "%s", a->login);
+	}
+	if (a->city)
+		snprintf(u.cities[u.ncities++], sizeof u.cities[0], "%s", a->city);
+	return u;
+}
+
+long w_dispatch(const struct actor *a, const struct route *rt)
+{
+	if (rt->perm == PERM_PUBLIC)
+		return 0;
+	if (a->role == ROLE_ANONYMOUS)
+		return 401;
+	if (rt->perm == PERM_SIGNED_IN)
+		return 0;
+	return permission_scope(a->role, w_action_of(rt), rt->entity) == SCOPE_NONE ? 403 : 0;
+}
+
+int w_allows(const struct actor *a, enum action action, const struct entity *e, const json_t *rec)
+{
+	struct user u = user_of(a);
+	return permission_allows(&u, action, e, rec);
+}
+
+const char *w_route_suite(const struct route *rt)
+{
+	if (rt->entity == &entity_plan)
+		return "plans";
+	return rt->flags & ROUTE_API ? "write" : "forms";
+}
+
+static int changes_state(const struct route *rt)
+{
+	return strcmp(rt->method, "GET") != 0 && strcmp(rt->method, "HEAD") != 0;
+}
+
+/* The gaps of one route in the cells that reach it (see w_expect_coverage), appended to
+ * *why; returns how many. */
+static int route_gaps(const struct route *rt, const struct w_cell *cells, size_t ncells, char **why)
+{
+	int gaps = 0;
+	for (int a = 0; a < NACTORS; a++) {
+		const struct actor *ac = &w_actors[a];
+		long dispatch = w_dispatch(ac, rt);
+		enum scope scope = rt->perm <= PERM_SIGNED_IN ? SCOPE_ALL : permission_scope(ac->role, w_action_of(rt), rt->entity);
+		int allowed = 0, refused = 0, other = 0, ran = 0;
+		for (size_t i = 0; i < ncells; i++) {
+			long want = cells[i].want[a];
+			if (!want || w_route(cells[i].method, cells[i].path) != rt)
+				continue;
+			ran++;
+			allowed += want >= 200 && want < 400;
+			refused += want == 403;
+			other += dispatch ? want != dispatch : 0;
+		}
+		const char *gap = NULL;
+		if (!ran)
+			gap = "no cell runs";
+		else if (dispatch && other)
+			gap = dispatch == 401 ? "the rules want 401 in every cell, some cell expects otherwise"
+					      : "the rules give the role nothing of this: 403 in every cell, some cell expects otherwise";
+		else if (!dispatch && !allowed)
+			gap = scope == SCOPE_OWN ? "no cell on a record of their own (allowed)" : "no allowed cell";
+		else if (!dispatch && scope == SCOPE_OWN && !refused)
+			gap = "no cell on a record of someone else's (403)";
+		if (gap) {
+			char *next = h_strf("%s  %s %s, %s: %s\n", *why, rt->method, rt->pattern, ac->name, gap);
+			free(*why);
+			*why = next;
+			gaps++;
+		}
+	}
+	return gaps;
+}
+
+void w_expect_coverage(const char *suite, const struct w_cell *cells, size_t ncells,
+		       const struct w_csrf_hit *csrf, size_t ncsrf)
+{
+	char *why = h_strf("%s", "");
+	int gaps = 0;
+	for (size_t i = 0; i < ncells; i++) {
+		const struct route *rt = w_route(cells[i].method, cells[i].path);
+		if (!rt || !changes_state(rt) || strcmp(w_route_suite(rt), suite) != 0) {
+			char *next = h_strf("%s  the cell %s %s reaches %s\n", why, cells[i].method, cells[i].path,
+					    rt ? rt->pattern : "no route");
+			free(why), why = next, gaps++;
+		}
+	}
+	for (size_t i = 0; i < ncsrf; i++) {
+		const struct route *rt = w_route(csrf[i].method, csrf[i].path);
+		if (!rt || !changes_state(rt)) {
+			char *next = h_strf("%s  the CSRF request %s %s reaches %s\n", why, csrf[i].method, csrf[i].path,
+					    rt ? rt->pattern : "no route");
+			free(why), why = next, gaps++;
+		}
+	}
+	fprintf(stderr, "  %-58s %5s %5s\n", "the routes of routes.c that change state, for this test:", "cells", "csrf");
+	for (const struct route *rt = routes; rt->method; rt++) {
+		if (!changes_state(rt) || strcmp(w_route_suite(rt), suite) != 0)
+			continue;
+		size_t nc = 0, nx = 0;
+		for (size_t i = 0; i < ncells; i++)
+			nc += w_route(cells[i].method, cells[i].path) == rt;
+		for (size_t i = 0; i < ncsrf; i++)
+			nx += w_route(csrf[i].method, csrf[i].path) == rt;
+		fprintf(stderr, "  %-7s %-50s %5zu %5zu\n", rt->method, rt->pattern, nc, nx);
+		if (!nc || !nx) {
+			char *next = h_strf("%s  %s %s: no %s reaches it: add a row to the test's table\n", why, rt->method,
+					    rt->pattern, !nc && !nx ? "cell of the access-control matrix and no request of the "
+					    "CSRF matrix" : !nc ? "cell of the access-control matrix" : "request of the CSRF matrix");
+			free(why), why = next, gaps++;
+		}
+		if (nc)
+			gaps += route_gaps(rt, cells, ncells, &why);
+	}
+	if (gaps)
+		fail_msg("the %s matrices do not cover the route table (src/web/routes.c) as the rules ask:\n%s", suite, why);
+	free(why);
+}
+
+void w_cells_free(struct w_cell *cells, size_t n)
+{
+	for (size_t i = 0; cells && i < n; i++)
+		free(cells[i].path);
+	free(cells);
 }
 
 /* ---- the world ---- */
@@ -94,7 +209,7 @@ static int add_user(struct h_env *env, const struct actor *a)
 	if (rc)
 		return -1;
 	h_env_path(env, "password.txt", file);
-	const char *role = a->role == R_ADMIN ? "admin" : a->role == R_COORDINATOR ? "coordinator" : "member";
+	const char *role = role_name(a->role);
 	char *argv[] = {"sh", "-c", "f=$1; shift; exec \"$@\" < \"$f\"", "sh", file, (char *)h_bin(), "user", "add",
 			"--db", env->db, "--login", (char *)a->login, "--role", (char *)role, "--password-stdin",
 			a->city ? "--city" : NULL, (char *)a->city, NULL};

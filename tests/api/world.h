@@ -1,10 +1,14 @@
 /* world.h: the world the write tests run in (test_write.c: the JSON API; test_forms.c:
- * the HTML forms), so that both derive their expectations from one copy of the rules.
+ * the HTML forms; test_plans.c: the action plans), so that all three derive their
+ * expectations from the server's own rules and route table.
  *
- * - The rules: the role x action x record table of src/core/permission.c, copied here as
- *   data (w_scope_of), and its ownership rule (w_owns). The tests compute the expected
- *   answer of every cell from these, never by hand per cell; a change of the rules in
- *   the server that is not made here too shows up as failing cells.
+ * - The rules: src/core/permission.c itself, linked in (permission_scope(),
+ *   permission_allows(): the role x action x record table and its ownership rule), and
+ *   the route table of src/web/routes.c (routes[], matched by the server's route_match()).
+ *   The tests compute the expected answer of every cell from these (w_dispatch, w_allows),
+ *   never by hand per cell and never from a copy: a changed rule or a new route changes
+ *   the expectations, and a write route that no matrix reaches fails the coverage check
+ *   (w_expect_coverage).
  * - The actors: a visitor, a member (paul), the coordinator of Nice (marie), the
  *   coordinator of Rome (romeo) and an admin (ada).
  * - The world: a database of its own with the demo data and a spare programme nobody
@@ -20,16 +24,8 @@
 #ifndef C2C_TEST_WORLD_H
 #define C2C_TEST_WORLD_H
 #include "harness.h"
-
-/* ---- the rules ---- */
-
-enum role { R_ANONYMOUS, R_MEMBER, R_COORDINATOR, R_ADMIN };
-enum action { A_READ_INTERNAL, A_CREATE, A_UPDATE, A_DELETE, A_MANAGE_USERS };
-enum scope { S_NONE, S_OWN, S_ALL };
-
-/* The scope the rules give role for action on records of kind (plural, as in the URL:
- * "cities"); the first rule that matches decides, anything not listed is S_NONE. */
-enum scope w_scope_of(enum role role, enum action action, const char *kind);
+#include "core/account.h"
+#include "web/route.h"
 
 /* ---- the actors ---- */
 
@@ -38,15 +34,60 @@ enum { ANON, MEMBER, NICE, ROME, ADMIN, NACTORS };
 struct actor {
 	const char *name;          /* for messages */
 	const char *login;         /* NULL for the visitor */
-	enum role role;
+	enum role role;            /* core/account.h */
 	const char *city;          /* the city a coordinator keeps */
 	const char *password;
 };
 extern const struct actor w_actors[NACTORS];
 
-/* permission.c's owns(): a city is a's when it is one of theirs; a cooperation when one
- * of its members is; nothing else is anyone's. */
-int w_owns(const struct actor *a, const char *kind, json_t *rec);
+/* ---- the rules and the routes, as the server has them ---- */
+
+/* The route the server matches for method and path (web/router.c's route_match()), or
+ * NULL when none does (404, 405). */
+const struct route *w_route(const char *method, const char *path);
+/* The action of the role x action table that rt->perm stands for (web/auth.c). */
+enum action w_action_of(const struct route *rt);
+/* What the dispatcher answers actor a on rt before the handler runs (route.h, web/auth.c):
+ * 401 for a visitor where an account is needed, 403 for a role that permission_scope()
+ * gives nothing of the route's action on rt->entity, 0 when the handler runs. */
+long w_dispatch(const struct actor *a, const struct route *rt);
+/* permission_allows() for a's account on rec, a record of e as the server judges it (a
+ * city: its "slug"; a cooperation: its "members"; a plan: {"city"} or, for a plan of a
+ * cooperation, {"members": that cooperation's}, as web/plan_write.c builds it); rec
+ * NULL: the check before the record is known (the scope alone). */
+int w_allows(const struct actor *a, enum action action, const struct entity *e, const json_t *rec);
+
+/* Which test program holds the matrices of a route that changes state (any method but
+ * GET): "plans" for the routes of plans (API and forms), "write" for the other API
+ * routes, "forms" for the other pages (the record forms, sign-in and sign-out). A rule,
+ * not a list, so that a new route belongs to one of them at once. */
+const char *w_route_suite(const struct route *rt);
+
+/* One cell row of an access-control matrix for the coverage check: the request and the
+ * answer each actor expects on a fresh world (0: the row does not run for that actor). */
+struct w_cell {
+	const char *method;
+	char *path;                /* owned; w_cells_free frees it */
+	long want[NACTORS];
+};
+/* One request of a CSRF matrix. */
+struct w_csrf_hit {
+	const char *method;
+	const char *path;
+};
+/* Fails (listing every gap) unless, for every route of routes[] that changes state and
+ * belongs to suite:
+ *   - some cell of the access-control matrix reaches it, and for each actor whose role
+ *     the rules give the route's action only on their own records (SCOPE_OWN), some cell
+ *     is allowed (2xx or 3xx: own) and some refused with 403 (other); every actor the
+ *     rules let through has an allowed cell, and every other gets 401 (a visitor) or 403
+ *     in every cell;
+ *   - some request of the CSRF matrix reaches it;
+ * and unless every cell and request reaches such a route (a typo in a path is a 404, not
+ * a cell). Prints the routes with their numbers of cells. */
+void w_expect_coverage(const char *suite, const struct w_cell *cells, size_t ncells,
+		       const struct w_csrf_hit *csrf, size_t ncsrf);
+void w_cells_free(struct w_cell *cells, size_t n);
 
 /* ---- the world ---- */
 
