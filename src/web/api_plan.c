@@ -132,13 +132,19 @@ int api_plan_diff(struct req *r)
 					    "to", (json_int_t)to, "sections", sections));
 }
 
-/* Checks If-Match against the current revision as GET gives it. Returns the current
- * document, or NULL after replying (404, 428, 412). */
-static json_t *current_for_write(struct req *r)
+/* Checks that the user may do action to the plan as it is (403 before anything about
+ * versions is said), then If-Match against the current revision as GET gives it.
+ * Returns the current document, or NULL after replying (404, 403, 428, 412). */
+static json_t *current_for_write(struct req *r, enum action action)
 {
 	json_t *doc = load_doc(r, 0);
 	if (!doc)
 		return NULL;
+	if (!plan_may(r, action, json_object_get(doc, "content"))) {
+		json_decref(doc);
+		reply_error(r, 403, "forbidden", NULL, "your account may not change this plan");
+		return NULL;
+	}
 	const char *if_match = req_if_match(r);
 	char etag[40];
 	reply_item_etag(doc, etag);
@@ -244,7 +250,7 @@ int api_plan_put(struct req *r)
 		return reply_error(r, 412, "stale", NULL, "plan %s does not exist (any more): send the PUT without "
 				   "If-Match to create it", r->slug);
 	}
-	json_t *old = rc == STORE_NOT_FOUND ? NULL : current_for_write(r);
+	json_t *old = rc == STORE_NOT_FOUND ? NULL : current_for_write(r, ACT_UPDATE);
 	if (rc == STORE_OK && !old) {
 		json_decref(body);
 		return r->status;
@@ -267,7 +273,7 @@ int api_plan_put(struct req *r)
 
 int api_plan_restore(struct req *r)
 {
-	json_t *old = current_for_write(r);
+	json_t *old = current_for_write(r, ACT_UPDATE);
 	if (!old)
 		return r->status;
 	json_t *target = load_doc(r, r->number);
@@ -289,7 +295,7 @@ int api_plan_restore(struct req *r)
 
 int api_plan_delete(struct req *r)
 {
-	json_t *old = current_for_write(r);
+	json_t *old = current_for_write(r, ACT_DELETE);
 	if (!old)
 		return r->status;
 	json_decref(old);

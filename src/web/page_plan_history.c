@@ -192,6 +192,10 @@ int page_plan_restore(struct req *r)
 	json_t *doc = current_doc(r), *target = NULL;
 	if (!doc)
 		return r->status;
+	if (!plan_may(r, ACT_UPDATE, json_object_get(doc, "content"))) {   /* before saying anything else */
+		json_decref(doc);
+		return reply_error(r, 403, "forbidden", NULL, "your account may not change this plan");
+	}
 	int rc = store_plan_get(r->db, r->slug, r->number, &target);
 	long long base;
 	const char *base_text = req_form(r, "base");
