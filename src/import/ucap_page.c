@@ -3,7 +3,9 @@
  * Reading goes in three passes. The first cuts the text into table rows: a line with a
  * label before its first tab starts a row; a line starting with a tab, or without a tab,
  * continues the row before it (that is what a page break in the middle of a cell leaves);
- * the "For further information" line starts the contact block, which runs to the end.
+ * an HTML table is first made into such lines. The "For further information" line starts
+ * the contact block: its first paragraph and any contact details after it (a label row
+ * ends it); other text after it is a footer, kept as unplaced.
  * The second pass reads each cell into blocks, paragraphs and list items, whatever its
  * markup: HTML tags and entities, arrow and circle markers run together on one line,
  * Markdown bullets, and paragraphs broken by blank lines. The third gives each row to its
@@ -131,10 +133,21 @@ static void cut_chars(char *s, size_t max)
 
 enum bkind { B_PARA, B_ITEM };
 
+/* What began a list item. The timeline needs it: an export keeps "→" for the entries and
+ * "○" for their points, but may write both as "-" after a page break. */
+enum mark {
+	M_NONE,                 /* a paragraph */
+	M_TAG,                  /* <li> alone: its level is the nesting's */
+	M_GLYPH,                /* →, •, ○ ...: the glyph gives the level */
+	M_DASH,                 /* "- " or "* " at a line start */
+	M_NUMBER,               /* "1. ", "2) ", or an <ol> item */
+};
+
 struct block {
 	enum bkind kind;
 	int level;              /* B_ITEM: 1, or 2 for a sub-point */
 	int number;             /* B_ITEM: its number in a numbered list, 0 for a bullet */
+	enum mark mark;         /* B_ITEM: what began it */
 	size_t line;            /* where its text starts */
 	char *text;             /* Markdown (or plain text in plain mode), trimmed, one line */
 };
@@ -233,6 +246,7 @@ struct scan {
 	struct buf cur;         /* text of the block being read */
 	enum bkind kind;
 	int level, number;
+	enum mark mark;
 	size_t cur_line;
 	int depth;              /* open <ul>/<ol> */
 	int ol[DEPTH_MAX];      /* next number of each open list; -1 for a <ul> */
@@ -300,12 +314,14 @@ static void end_block(struct scan *sc)
 	close_emphasis(sc, &sc->bold, BOLD);
 	close_emphasis(sc, &sc->italic, ITALIC);
 	char *text = trim((char *)buf_str(&sc->cur));
+	int item = sc->kind == B_ITEM;
 	if (*text)
-		blocks_add(sc->out, (struct block){sc->kind, sc->kind == B_ITEM ? sc->level : 0,
-						   sc->number, sc->cur_line, xstrdup(text)});
+		blocks_add(sc->out, (struct block){sc->kind, item ? sc->level : 0, sc->number,
+						   item ? sc->mark : M_NONE, sc->cur_line, xstrdup(text)});
 	buf_reset(&sc->cur);
 	sc->kind = B_PARA;
 	sc->level = sc->number = 0;
+	sc->mark = M_NONE;
 	sc->line_start = 1;
 }
 
@@ -368,6 +384,7 @@ static void open_item(struct scan *sc)
 	sc->level = depth >= 2 ? 2 : 1;
 	if (depth > 0 && depth <= DEPTH_MAX && sc->ol[depth - 1] > 0 && sc->ol[depth - 1] < 1000)
 		sc->number = sc->ol[depth - 1]++;
+	sc->mark = sc->number ? M_NUMBER : M_TAG;
 }
 
 static void open_list(struct scan *sc, int numbered)
@@ -570,7 +587,7 @@ static int cur_blank(const struct scan *sc)
 
 /* Starts a list item for a marker, or gives the marker to the item a <li> has just
  * opened ("<li>→ text": the marker says more than the nesting). */
-static void take_marker(struct scan *sc, int level, int number)
+static void take_marker(struct scan *sc, int level, int number, enum mark mark)
 {
 	if (sc->kind == B_ITEM && cur_blank(sc)) {
 		sc->level = level;
@@ -583,7 +600,27 @@ static void take_marker(struct scan *sc, int level, int number)
 		sc->level = level;
 		sc->number = number;
 	}
+	sc->mark = mark;
 	sc->line_start = 0;
+}
+
+/* "2) " or "2. " inside a line while item 1 of a numbered list is read ("1) First result
+ * 2) Second result"): the item's number plus one, after a blank and before a capital.
+ * Only that number counts, so that "1. Meet on the 3. floor" stays one item. Returns the
+ * marker's length, or 0. */
+static size_t inline_number(const struct scan *sc, const char *s)
+{
+	if (sc->kind != B_ITEM || sc->number <= 0 || sc->number >= 999 || !sc->cur.len ||
+	    sc->cur.data[sc->cur.len - 1] != ' ')
+		return 0;
+	int v = 0;
+	size_t d = 0;
+	for (; d < 3 && isdigit((unsigned char)s[d]); d++)
+		v = v * 10 + (s[d] - '0');
+	if (!d || v != sc->number + 1 || (s[d] != '.' && s[d] != ')') || s[d + 1] != ' ')
+		return 0;
+	unsigned char next = (unsigned char)s[d + 2];
+	return isupper(next) || next >= 0x80 || next == '*' ? d + 2 : 0;
 }
 
 /* The level of the marker (→, ○ ...) at s when it stands after a blank and before one;
@@ -609,13 +646,20 @@ static int read_marker(struct scan *sc)
 {
 	int number = 0;
 	size_t len = 0;
+	enum mark mark = M_GLYPH;
 	int level = inline_marker(sc, sc->p, NULL, &len);
-	if (!level && sc->line_start && (len = line_marker(sc->p, &number)) != 0)
+	if (!level && sc->line_start && (len = line_marker(sc->p, &number)) != 0) {
 		level = sc->indent >= 2 ? 2 : 1;
+		mark = number ? M_NUMBER : M_DASH;
+	} else if (!level && (len = inline_number(sc, sc->p)) != 0) {
+		level = sc->level;
+		number = sc->number + 1;
+		mark = M_NUMBER;
+	}
 	if (!level)
 		return 0;
 	sc->p += len;
-	take_marker(sc, level, number);
+	take_marker(sc, level, number, mark);
 	return 1;
 }
 
@@ -646,7 +690,7 @@ static int read_entity(struct scan *sc)
 	size_t mlen;
 	int level = sc->plain ? 0 : inline_marker(sc, text, sc->p, &mlen);
 	if (level)      /* "&#8594; text": an arrow written as an entity is a marker too */
-		take_marker(sc, level, 0);
+		take_marker(sc, level, 0, M_GLYPH);
 	else if (len == 1 && *text == ' ')
 		put_space(sc);
 	else if (!sc->plain && len == 1 && *text == '<')
@@ -719,7 +763,9 @@ static void read_cell(const char *text, size_t line, int plain, struct blocks *o
 /* The sections a row's label can name. */
 enum sec {
 	S_UNKNOWN, S_NAME, S_PROVINCE, S_COUNTRY, S_POPULATION, S_AREA, S_PERIOD, S_THEMES,
-	S_GOALS, S_FOCUS, S_CHALLENGES, S_OBJECTIVES, S_ACTIVITIES, S_RESULTS, S_CONTACT, S_COUNT
+	S_GOALS, S_FOCUS, S_CHALLENGES, S_OBJECTIVES, S_ACTIVITIES, S_RESULTS, S_CONTACT,
+	S_FOOTER,               /* text after the contact that is no contact: kept as unplaced */
+	S_COUNT
 };
 
 /* ---- labels ---- */
@@ -787,14 +833,19 @@ static char *clean_label(const char *raw, size_t line)
 	return text;
 }
 
-/* Whether a line's text before its tab is a label c2c knows. */
-static int is_label(const char *s, size_t line)
+/* The section a line's text before its tab names as a label; S_UNKNOWN for none. */
+static enum sec label_sec(const char *s, size_t line)
 {
 	char *label = clean_label(s, line), *key = fold_key(label);
-	int yes = strlen(key) <= LABEL_MAX && label_section(key) != S_UNKNOWN;
+	enum sec sec = strlen(key) <= LABEL_MAX ? label_section(key) : S_UNKNOWN;
 	free(key);
 	free(label);
-	return yes;
+	return sec;
+}
+
+static int is_label(const char *s, size_t line)
+{
+	return label_sec(s, line) != S_UNKNOWN;
 }
 
 /* ---- rows ---- */
@@ -815,7 +866,12 @@ struct doc {
 	const struct ucap_page_options *opt;
 	struct row *rows;
 	size_t nrows;
-	int in_contact;                 /* the contact block has begun: every line is its */
+	int in_contact;                 /* the contact block has begun, and no label row since */
+	int contact_done;               /* its paragraph or address has ended: only lines that
+					 * look like contact details join it now */
+	size_t contact_row;             /* its index in rows */
+	size_t city_line;               /* the line of the 'City' row, 0 before it */
+	int tr_open, td_open, td_col;   /* HTML table: in a <tr>, in a cell, which (0 the label) */
 	struct blocks sec[S_COUNT];     /* each text section's blocks, gathered over its rows */
 	size_t sec_line[S_COUNT];       /* the line of the row that began each section */
 	json_t *side[2];                /* facts.city and facts.counterparts */
@@ -893,12 +949,14 @@ static int is_rule(const char *s)
 }
 
 /* A line starting "For further information (...), please contact:" starts the contact
- * block; text after "contact" on the same line is already part of it. */
+ * block, whatever markup is around it ("<p>For ..."); text after "contact" on the same
+ * line is already part of it. */
 static int contact_intro(struct doc *d, char *p, size_t line)
 {
-	char *key = fold_key(p);
+	char *text = clean_label(p, line), *key = fold_key(text);
 	int yes = str_starts_with_ci(key + strspn(key, "#*_> "), "for further information");
 	free(key);
+	free(text);
 	if (!yes)
 		return 0;
 	struct row *r = new_row(d, p, line);
@@ -906,6 +964,8 @@ static int contact_intro(struct doc *d, char *p, size_t line)
 		return 1;
 	r->sec = S_CONTACT;
 	d->in_contact = 1;
+	d->contact_done = 0;
+	d->contact_row = d->nrows - 1;
 	char *rest = strcasestr(p, "contact");
 	rest = rest ? rest + strlen("contact") : strchr(p, ':');
 	while (rest && *rest && strchr("*_: \t", *rest))
@@ -931,14 +991,88 @@ static void read_preamble(struct doc *d, char *p, size_t line)
 	blocks_free(&b);
 }
 
+/* Whether a line after the contact paragraph still belongs to it: an address, a link or
+ * a phone number ("Tel. +33 4 97 13 20 00"). */
+static int contact_like(const char *s)
+{
+	if (strchr(s, '@') || strcasestr(s, "http") || strcasestr(s, "www."))
+		return 1;
+	size_t digits = 0, letters = 0;
+	for (; *s; s++) {
+		digits += isdigit((unsigned char)*s) != 0;
+		letters += isalpha((unsigned char)*s) != 0;
+	}
+	return digits >= 6 && letters <= 10;
+}
+
+/* Whether the line is a row with a label c2c knows ("Population:\t..."). */
+static int label_row(const char *p, size_t line)
+{
+	size_t n = strcspn(p, "\t");
+	if (!p[n] || n == 0)
+		return 0;
+	char *label = xstrndup(p, n);
+	int yes = !is_blank(label) && is_label(label, line);
+	free(label);
+	return yes;
+}
+
+/* Text after the contact that is no contact detail: a page footer, a funding line. It
+ * is kept as unplaced, lines that follow each other as one piece. */
+static void read_footer(struct doc *d, const char *p, size_t line)
+{
+	struct row *r = &d->rows[d->nrows - 1];
+	if (r->sec != S_FOOTER || line > r->last[0] + 1) {
+		if ((r = new_row(d, "", line)) == NULL)
+			return;
+		r->sec = S_FOOTER;
+		import_msg(d->up->notes, "line %zu: text after the contact kept as unplaced", line);
+	}
+	add_to_cell(r, 0, p, line);
+}
+
+/* A line of the contact block: its first paragraph, then what looks like contact
+ * details; other text is a footer. Returns 0 for a label row, which ends the block (a
+ * table goes on after it) and is read as a row. */
+static int read_contact(struct doc *d, char *p, size_t line)
+{
+	struct row *r = &d->rows[d->contact_row];
+	if (label_row(p, line)) {
+		d->in_contact = 0;
+		return 0;
+	}
+	if (is_blank(p)) {
+		d->contact_done |= r->cell[0].len > 0;
+	} else if (!d->contact_done || contact_like(p)) {
+		add_to_cell(r, 0, p, line);
+		d->contact_done |= strchr(p, '@') != NULL;   /* the address closes it */
+	} else {
+		read_footer(d, p, line);
+	}
+	return 1;
+}
+
+/* A row for a label; a second 'City' row means a second summary (files joined with
+ * cat), which is refused rather than read into the first. NULL after an error. */
+static struct row *labelled_row(struct doc *d, const char *label, size_t line)
+{
+	if (label_sec(label, line) == S_NAME) {
+		if (d->city_line) {
+			import_msg(d->up->errors, "two summaries in one file: line %zu starts another (its 'City' row; "
+				   "the first is on line %zu); import them as separate files", line, d->city_line);
+			return NULL;
+		}
+		d->city_line = line;
+	}
+	return new_row(d, label, line);
+}
+
 /* Puts one line where it belongs: a new row, the row it continues, the contact block. */
 static void read_line(struct doc *d, char *p, size_t line)
 {
-	struct row *r = d->nrows ? &d->rows[d->nrows - 1] : NULL;
-	if (d->in_contact) {
-		add_to_cell(r, 0, p, line);
+	if (d->in_contact && read_contact(d, p, line))
 		return;
-	}
+	struct row *r = d->nrows ? &d->rows[d->nrows - 1] : NULL;
 	if (is_blank(p) || is_rule(p) || contact_intro(d, p, line))
 		return;
 	char *tab = strchr(p, '\t');
@@ -947,7 +1081,7 @@ static void read_line(struct doc *d, char *p, size_t line)
 	if (tab && !is_blank(p) && r && is_blank(tab + 1) && !is_label(p, line)) {
 		add_to_cell(r, r->cell[1].len ? 1 : 0, p, line);   /* "last line of a cell\t" */
 	} else if (tab && !is_blank(p)) {
-		if ((r = new_row(d, p, line)) != NULL)
+		if ((r = labelled_row(d, p, line)) != NULL)
 			add_cells(r, tab + 1, line);
 	} else if (tab) {
 		if (r)
@@ -959,6 +1093,119 @@ static void read_line(struct doc *d, char *p, size_t line)
 	} else {
 		read_preamble(d, p, line);
 	}
+}
+
+/* ---- HTML tables ---- */
+
+/* An HTML export's table becomes the rows read_line knows: each <tr> starts a line (of
+ * the same number: line numbers stay the file's); the label cell's end, or a cell's start
+ * after text, is a tab; a line that starts in the city's or the counterparts' cell starts
+ * with the one or two tabs that address that column; the table tags themselves go. */
+
+enum { T_NONE, T_ROW, T_CELL, T_OTHER };
+
+/* The kind of table tag at p ('<'), with *closing for "</...>" and *end past its '>';
+ * T_NONE when p starts none. */
+static int table_tag(const char *p, int *closing, const char **end)
+{
+	static const struct { const char *name; int kind; } tags[] = {
+		{"tr", T_ROW}, {"td", T_CELL}, {"th", T_CELL}, {"table", T_OTHER}, {"thead", T_OTHER},
+		{"tbody", T_OTHER}, {"tfoot", T_OTHER}, {"caption", T_OTHER}, {"colgroup", T_OTHER}, {"col", T_OTHER},
+	};
+	const char *q = p + 1;
+	*closing = *q == '/';
+	q += *closing;
+	for (size_t i = 0; i < sizeof tags / sizeof *tags; i++) {
+		size_t n = strlen(tags[i].name), span = 0;
+		if (strncasecmp(q, tags[i].name, n) != 0 || !strchr(" \t/>", q[n]) || !q[n])
+			continue;
+		const char *gt = q + n;
+		while (*gt && *gt != '>' && *gt != '<' && span++ < TAG_MAX)
+			gt++;
+		if (*gt != '>')
+			return T_NONE;
+		*end = gt + 1;
+		return tags[i].kind;
+	}
+	return T_NONE;
+}
+
+/* The last byte of out that is not a blank, or 0. */
+static char last_nonblank(const struct buf *out)
+{
+	for (size_t i = out->len; i > 0; i--)
+		if (out->data[i - 1] != ' ')
+			return out->data[i - 1];
+	return 0;
+}
+
+static void put_tabs(struct buf *out, int col)
+{
+	buf_puts(out, col >= 2 ? "\t\t" : "\t");
+}
+
+/* Hands the logical line gathered in out to read_line, and empties out. */
+static void flush_table_line(struct doc *d, struct buf *out, size_t line)
+{
+	if (out->len)
+		read_line(d, (char *)buf_str(out), line);
+	buf_reset(out);
+}
+
+/* Acts on one table tag: rows start lines, cells are separated by tabs. */
+static void act_on_table_tag(struct doc *d, int kind, int closing, struct buf *out, size_t line)
+{
+	if (kind == T_ROW && !closing) {
+		flush_table_line(d, out, line);
+		d->tr_open = 1;
+		d->td_col = -1;
+		d->td_open = 0;
+	} else if (kind == T_ROW) {
+		if (d->td_col <= 0 && last_nonblank(out) == '\t') {   /* a row of one cell: no label */
+			while (out->data[out->len - 1] == ' ')
+				out->len--;
+			out->data[--out->len] = '\0';
+		}
+		d->tr_open = d->td_open = 0;
+	} else if (kind == T_CELL && !closing) {
+		if (d->td_col < 2)
+			d->td_col++;
+		d->td_open = 1;
+		char last = last_nonblank(out);
+		if (d->td_col >= 1 && !last)
+			put_tabs(out, d->td_col);
+		else if (d->td_col >= 1 && last != '\t')
+			buf_putc(out, '\t');
+	} else if (kind == T_CELL) {
+		if (d->td_open && d->td_col == 0)
+			buf_putc(out, '\t');
+		d->td_open = 0;
+	}
+}
+
+/* Reads one line of the file through the table reader when it has or continues one. */
+static void read_table_line(struct doc *d, char *p, size_t line)
+{
+	if (!d->tr_open && !d->td_open && !strchr(p, '<')) {
+		read_line(d, p, line);
+		return;
+	}
+	struct buf out = BUF_INIT(UCAP_PAGE_MAX * 2);
+	if (d->td_open && d->td_col >= 1)
+		put_tabs(&out, d->td_col);     /* the cell goes on from the line before */
+	for (const char *s = p; *s && !json_array_size(d->up->errors);) {
+		int kind, closing;
+		const char *end;
+		if (*s == '<' && (kind = table_tag(s, &closing, &end)) != T_NONE) {
+			act_on_table_tag(d, kind, closing, &out, line);
+			s = end;
+		} else {
+			buf_putc(&out, *s++);
+		}
+	}
+	if (!json_array_size(d->up->errors))
+		flush_table_line(d, &out, line);
+	buf_free(&out);
 }
 
 /* ---- facts: names and numbers ---- */
@@ -1159,7 +1406,8 @@ static void read_fact_row(struct doc *d, struct row *r, enum sec sec, const char
 	free(v[1]);
 }
 
-/* A row whose label names no section: kept whole, label and all, as unplaced. */
+/* A row whose label names no section (or a footer, which has none): kept whole, label
+ * and all, as unplaced. */
 static void unplace_row(struct doc *d, struct row *r, const char *label)
 {
 	struct blocks b = {0};
@@ -1167,7 +1415,9 @@ static void unplace_row(struct doc *d, struct row *r, const char *label)
 	read_cell(buf_str(&r->cell[1]), r->line, 0, &b);
 	char *md = blocks_markdown(&b);
 	struct buf text = BUF_INIT((size_t)-1 / 2);
-	buf_printf(&text, "%s:%s%s", label, b.n > 1 ? "\n\n" : " ", md);
+	if (*label)
+		buf_printf(&text, "%s:%s", label, b.n > 1 ? "\n\n" : " ");
+	buf_puts(&text, md);
 	unplace(d, r->line, trim((char *)buf_str(&text)));
 	buf_free(&text);
 	free(md);
@@ -1182,7 +1432,7 @@ static void read_row(struct doc *d, struct row *r)
 	enum sec sec = r->sec != S_UNKNOWN ? r->sec : strlen(key) <= LABEL_MAX ? label_section(key) : S_UNKNOWN;
 	if (fact_keys[sec]) {
 		read_fact_row(d, r, sec, label);
-	} else if (sec == S_UNKNOWN) {
+	} else if (sec == S_UNKNOWN || sec == S_FOOTER) {
 		unplace_row(d, r, label);
 	} else {
 		if (!d->sec_line[sec])
@@ -1228,17 +1478,47 @@ static const char *range_sep(const char *s)
 	return NULL;
 }
 
+#define ORDINAL_TAIL 48     /* bytes after "5th of " that a month and a year can take */
+
+/* pdate_scan_text, also for an ordinal day ("5th of May 2020", "1st June 2019"): the
+ * ordinal is read as the day it names, on a copy of the date's first bytes. */
+static int scan_date(const char *s, struct pdate *d, struct pdate *last, const char **end)
+{
+	size_t n = 0;
+	while (n < 2 && isdigit((unsigned char)s[n]))
+		n++;
+	static const char *const suffixes[] = {"st", "nd", "rd", "th"};
+	int ordinal = 0;
+	for (size_t i = 0; n && i < 4; i++)
+		ordinal |= strncasecmp(s + n, suffixes[i], 2) == 0 && s[n + 2] == ' ';
+	if (!ordinal)
+		return pdate_scan_text(s, d, last, end);
+	const char *tail = s + n + 3;
+	if (strncasecmp(tail, "of ", 3) == 0)
+		tail += 3;
+	char copy[2 + 1 + ORDINAL_TAIL + 1];
+	int head = snprintf(copy, sizeof copy, "%.*s ", (int)n, s);
+	snprintf(copy + head, sizeof copy - (size_t)head, "%.*s", import_clip(tail, ORDINAL_TAIL), tail);
+	const char *cend;
+	if (pdate_scan_text(copy, d, last, &cend) != 0 || cend < copy + head)
+		return -1;
+	*end = tail + (cend - (copy + head));
+	return 0;
+}
+
 /* A date or range at the start of s: "June 2018", "14-18 October 2019", "June 2018 –
- * December 2019", "June – July 2019". Returns the end of what was read, or NULL. */
+ * December 2019", "June – July 2019", "5th of May 2020". Seasons ("Summer 2019") are no
+ * dates: they stay text rather than gain a precision the document does not give. Returns
+ * the end of what was read, or NULL. */
 static const char *read_span(const char *s, struct span *sp)
 {
 	struct pdate last, b, blast;
 	const char *end, *after, *q;
 	size_t mlen;
-	if (pdate_scan_text(s, &sp->start, &last, &end) == 0) {
+	if (scan_date(s, &sp->start, &last, &end) == 0) {
 		sp->end = last;
 		sp->has_end = pdate_before(&sp->start, &last);
-		if ((q = range_sep(end)) && pdate_scan_text(q, &b, &blast, &after) == 0 &&
+		if ((q = range_sep(end)) && scan_date(q, &b, &blast, &after) == 0 &&
 		    !pdate_before(&b, &sp->start)) {
 			sp->end = blast;
 			sp->has_end = 1;
@@ -1247,7 +1527,7 @@ static const char *read_span(const char *s, struct span *sp)
 		return end;
 	}
 	int m = pdate_month_from_name(s, &mlen);
-	if (m && (q = range_sep(s + mlen)) && pdate_scan_text(q, &b, &blast, &end) == 0 && b.month >= m) {
+	if (m && (q = range_sep(s + mlen)) && scan_date(q, &b, &blast, &end) == 0 && b.month >= m) {
 		sp->start = (struct pdate){b.year, m, 0};
 		sp->end = blast;
 		sp->has_end = 1;
@@ -1353,6 +1633,8 @@ struct timeline {
 	json_t *entries;
 	json_t *cur;            /* the entry later points and paragraphs belong to, or NULL */
 	int cur_dated;
+	int cur_level;          /* the level of the block that began it, 0 for a paragraph */
+	enum mark cur_mark;
 };
 
 static void add_entry(struct doc *d, struct timeline *tl, const struct block *k, const struct span *sp,
@@ -1366,6 +1648,8 @@ static void add_entry(struct doc *d, struct timeline *tl, const struct block *k,
 	}
 	tl->cur = new_entry(sp, text);
 	tl->cur_dated = sp != NULL;
+	tl->cur_level = k->level;
+	tl->cur_mark = k->mark;
 	json_array_append_new(tl->entries, tl->cur);
 }
 
@@ -1381,9 +1665,48 @@ static void add_point(struct doc *d, struct timeline *tl, const struct block *k)
 	json_array_append_new(points, json_string(k->text));
 }
 
+/* Whether text starts with a few words holding a year before a colon ("Summer 2019:",
+ * "Early 2020:"): the head of an entry whose date is no date c2c can store. */
+static int dated_head(const char *text)
+{
+	size_t n = strcspn(text, ":");
+	if (!text[n] || n > 40)
+		return 0;
+	int words = 1, year = 0;
+	for (size_t i = 0; i < n; i++) {
+		words += text[i] == ' ';
+		if ((i == 0 || !isalnum((unsigned char)text[i - 1])) && isdigit((unsigned char)text[i])) {
+			size_t d = 0;
+			int v = 0;
+			for (; d < 5 && isdigit((unsigned char)text[i + d]); d++)
+				v = v * 10 + (text[i + d] - '0');
+			year |= d == 4 && v >= 1900 && v <= 2200 && !isalnum((unsigned char)text[i + d]);
+		}
+	}
+	return year && words <= 4;
+}
+
+/* Whether an undated list item is a point of the current entry, not an entry of its own.
+ * Under a paragraph entry, items are points of a dated one. Otherwise an item is a point
+ * when it is deeper: nested, indented, "○" under "→", or "-" under "→" or a <li>. A "-"
+ * under a dated "-" is a point too unless it starts like an entry ("Summer 2019: ..."):
+ * where an export writes both levels as "-" (seed 002 after its page break), only the
+ * date tells an entry from a point. Any other item at the entry's level is an entry. */
+static int is_point(const struct timeline *tl, const struct block *k)
+{
+	if (tl->cur_mark == M_NONE)
+		return tl->cur_dated;
+	if (k->level > tl->cur_level)
+		return 1;
+	if (k->mark != M_DASH)
+		return 0;
+	return tl->cur_mark != M_DASH || (tl->cur_dated && !dated_head(k->text));
+}
+
 /* One block of the activities section. A dated one starts an entry; an undated list item
- * after a dated entry, or any sub-point, is a point of it; a paragraph continues what came
- * before it (a page break cut it off); anything else is an entry without a date. */
+ * is a point of the entry before it or an entry of its own (is_point); a paragraph
+ * continues what came before it (a page break cut it off); anything else is an entry
+ * without a date. */
 static void timeline_block(struct doc *d, struct timeline *tl, const struct block *k)
 {
 	struct span sp;
@@ -1391,7 +1714,7 @@ static void timeline_block(struct doc *d, struct timeline *tl, const struct bloc
 	json_t *points = json_object_get(tl->cur, "points");
 	if (rest) {
 		add_entry(d, tl, k, &sp, rest);
-	} else if (tl->cur && k->kind == B_ITEM && (k->level > 1 || tl->cur_dated)) {
+	} else if (tl->cur && k->kind == B_ITEM && is_point(tl, k)) {
 		add_point(d, tl, k);
 	} else if (tl->cur && k->kind == B_PARA) {
 		if (json_array_size(points))
@@ -1604,11 +1927,24 @@ static int focus_pairs(const struct words *tw, char **seg, size_t nseg, struct p
 	return p->n ? 0 : -1;
 }
 
+/* Appends the theme titled by words [from, to) of the theme cell; -1 (nothing appended)
+ * when that title is longer than a plan allows or the list is full. */
+static int add_title(json_t *themes, const struct words *tw, size_t from, size_t to)
+{
+	char *title = words_join(tw, from, to);
+	int fits = utf8_chars(title) <= PLAN_TITLE_MAX && json_array_size(themes) < PLAN_LIST_MAX;
+	if (fits)
+		json_array_append_new(themes, json_pack("{s:s}", "title", title));
+	free(title);
+	return fits ? 0 : -1;
+}
+
 /* Themes from a theme cell that runs several titles together ("Smart city eHealth and
  * silver economy Energy & clean technology Tourism & Culture") and a key-focus cell of
- * "Title – text" pairs: the key-focus titles show where each theme title starts, the theme
- * keeps the cell's own words for its title and takes the key-focus text. Sets *focus_md
- * to the key focus as a list of its pairs. Returns the number of themes, 0 if none fit. */
+ * "Title – text" pairs: the key-focus titles show where each theme title starts, and the
+ * theme keeps the cell's own words for its title. The text stays the key focus's alone:
+ * copied into the themes, the summary would show each sentence twice. Sets *focus_md to
+ * the key focus as a list of its pairs. Returns the number of themes, 0 if none fit. */
 static size_t split_themes(const char *cell, const char *focus, json_t *themes, char **focus_md)
 {
 	struct words tw;
@@ -1622,20 +1958,19 @@ static size_t split_themes(const char *cell, const char *focus, json_t *themes, 
 	}
 	if (focus_pairs(&tw, seg, nseg, &p) == 0) {
 		struct buf md = BUF_INIT((size_t)-1 / 2);
+		int bad = 0;
 		if (*p.intro)
 			buf_printf(&md, "%s\n\n", p.intro);
-		if (p.at[0] > 0) {   /* theme-cell words before the first title: a theme of their own */
-			char *title = words_join(&tw, 0, p.at[0]);
-			json_array_append_new(themes, json_pack("{s:s}", "title", title));
-			free(title);
-		}
+		if (p.at[0] > 0)     /* theme-cell words before the first title: a theme of their own */
+			bad |= add_title(themes, &tw, 0, p.at[0]);
 		for (size_t i = 0; i < p.n; i++) {
-			char *title = words_join(&tw, p.at[i], i + 1 < p.n ? p.at[i + 1] : tw.n);
-			json_array_append_new(themes, json_pack("{s:s, s:s}", "title", title, "text", p.text[i]));
+			bad |= add_title(themes, &tw, p.at[i], i + 1 < p.n ? p.at[i + 1] : tw.n);
 			buf_printf(&md, "%s- **%s** \xE2\x80\x93 %s", i ? "\n" : "", p.title[i], p.text[i]);
-			free(title);
 		}
-		*focus_md = buf_detach(&md);
+		if (bad)             /* no split, then: the cell is read as it is */
+			json_array_clear(themes);
+		*focus_md = bad ? NULL : buf_detach(&md);
+		buf_free(&md);
 	}
 	pairs_free(&p);
 	words_free(&tw);
@@ -2065,7 +2400,7 @@ static int read_lines(struct doc *d, char *copy)
 			return -1;
 		}
 		blank_controls(p);
-		read_line(d, p, line);
+		read_table_line(d, p, line);
 		if (json_array_size(d->up->errors))
 			return -1;
 	}
@@ -2103,7 +2438,7 @@ int ucap_page_parse(const char *text, size_t len, const struct ucap_page_options
 		import_msg(up->errors, "line %zu holds a NUL byte: the file is not text", line);
 		return -1;
 	}
-	struct doc d = {.up = up, .opt = opt ? opt : &none, .side = {json_object(), json_object()}};
+	struct doc d = {.up = up, .opt = opt ? opt : &none, .side = {json_object(), json_object()}, .td_col = -1};
 	buf_init(&d.unplaced, UCAP_PAGE_MAX * 2);
 	char *copy = xstrndup(text, len);
 	if (read_lines(&d, copy) == 0)

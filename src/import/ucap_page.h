@@ -12,9 +12,11 @@
  *
  * A summary is a two-column table exported as text: "label TAB city's value TAB
  * counterparts' value" rows, or "label TAB value TAB" for rows whose two columns are one
- * merged cell; cells may hold HTML (<p>, <b>, <ul>/<li>, entities) or Markdown, lists
- * marked with arrows and circles, and page-break debris. The contact paragraph under the
- * table ("For further information ...") closes it. */
+ * merged cell, or the same as an HTML table (<tr>, <td>, <th>); cells may hold HTML (<p>,
+ * <b>, <ul>/<li>, entities) or Markdown, lists marked with arrows and circles, and
+ * page-break debris. The contact paragraph under the table ("For further information
+ * ...") closes it; what follows it and is no contact detail (a page footer) is unplaced.
+ * One file holds one summary: a second 'City' row refuses the file. */
 #ifndef C2C_UCAP_PAGE_H
 #define C2C_UCAP_PAGE_H
 #include <jansson.h>
@@ -42,7 +44,7 @@ struct ucap_page {
 /* Parses len bytes (need not be NUL-terminated; any bytes are safe). Fills *up, which the
  * caller frees with ucap_page_free() whatever the result. Returns 0 when the file can be
  * imported, -1 when up->errors says why not (too large, a NUL byte or invalid UTF-8 on a
- * named line, no "City" row, a section longer than a plan allows). */
+ * named line, no "City" row or two of them, a section longer than a plan allows). */
 int ucap_page_parse(const char *text, size_t len, const struct ucap_page_options *opt,
 		    struct ucap_page *up);
 void ucap_page_free(struct ucap_page *up);

@@ -184,13 +184,14 @@ static void test_plain_text_with_page_breaks(void **state)
 	assert_true(list_mentions(up.notes, "line 8: Population: one cell read as"));
 	assert_str(c, "period.start", "2019-03");
 	assert_str(c, "period.end", "2020-08");
-	/* the run-together theme cell split at the key-focus titles */
+	/* the run-together theme cell split at the key-focus titles; the text stays the key
+	 * focus's alone, or the summary would show it twice */
 	assert_int_equal(json_array_size(json_object_get(c, "themes")), 3);
 	assert_str(c, "themes.0.title", "Blue economy");
-	assert_str(c, "themes.0.text", "Joint research on aquaculture and marine biotechnology start-ups");
+	assert_null(str_at(c, "themes.0.text"));
 	assert_str(c, "themes.1.title", "Port logistics");
 	assert_str(c, "themes.2.title", "Urban greening");
-	assert_str(c, "themes.2.text", "Planting schemes for heat-exposed districts");
+	assert_null(str_at(c, "themes.2.text"));
 	assert_str(c, "key_focus",
 		   "- **Blue economy** \xE2\x80\x93 Joint research on aquaculture and marine biotechnology start-ups\n"
 		   "- **Port logistics** \xE2\x80\x93 Shared standards for green shipping corridors between the three ports\n"
@@ -417,26 +418,35 @@ static void test_dates(void **state)
 				    "Activities:\t\xE2\x86\x92 June 2018: a \xE2\x86\x92 <u>October 2019</u>: b "
 				    "\xE2\x86\x92 <a href=\"#\">June 2018</a>: c \xE2\x86\x92 November 2019 d "
 				    "\xE2\x86\x92 14-18 October 2019: e \xE2\x86\x92 June 2018 \xE2\x80\x93 March 2019: f "
-				    "\xE2\x86\x92 2019 was a busy year \xE2\x86\x92 2020: g \xE2\x86\x92 **May 2021**: h\n", &up), 0);
+				    "\xE2\x86\x92 2019 was a busy year \xE2\x86\x92 2020: g \xE2\x86\x92 **May 2021**: h "
+				    "\xE2\x86\x92 5th of May 2020: i \xE2\x86\x92 1st June 2021 \xE2\x80\x93 3rd of July 2021: j "
+				    "\xE2\x86\x92 3 March 2019: k \xE2\x86\x92 Summer 2019: l\n", &up), 0);
 	json_t *c = up.content;
 	assert_str(c, "period.start", "2018-06");
 	assert_str(c, "period.end", "2019-12");
+	/* a year inside a sentence is no date, and an undated "→" item beside dated ones is
+	 * an activity of its own, not a point of the one before; a season stays text */
 	static const char *const dates[][3] = {
 		{"2018-06", NULL, "a"}, {"2019-10", NULL, "b"}, {"2018-06", NULL, "c"}, {"2019-11", NULL, "d"},
-		{"2019-10-14", "2019-10-18", "e"}, {"2018-06", "2019-03", "f"}, {"2020", NULL, "g"}, {"2021-05", NULL, "h"},
+		{"2019-10-14", "2019-10-18", "e"}, {"2018-06", "2019-03", "f"}, {NULL, NULL, "2019 was a busy year"},
+		{"2020", NULL, "g"}, {"2021-05", NULL, "h"}, {"2020-05-05", NULL, "i"}, {"2021-06-01", "2021-07-03", "j"},
+		{"2019-03-03", NULL, "k"}, {NULL, NULL, "Summer 2019: l"},
 	};
-	assert_int_equal(json_array_size(json_object_get(c, "activities")), 8);
-	for (size_t i = 0; i < 8; i++) {
+	size_t n = sizeof dates / sizeof *dates;
+	assert_int_equal(json_array_size(json_object_get(c, "activities")), n);
+	for (size_t i = 0; i < n; i++) {
 		json_t *e = activity(c, i);
-		assert_string_equal(json_string_value(json_object_get(e, "date")), dates[i][0]);
+		assert_null(json_object_get(e, "points"));
+		if (dates[i][0])
+			assert_string_equal(json_string_value(json_object_get(e, "date")), dates[i][0]);
+		else
+			assert_null(json_object_get(e, "date"));
 		if (dates[i][1])
 			assert_string_equal(json_string_value(json_object_get(e, "end")), dates[i][1]);
 		else
 			assert_null(json_object_get(e, "end"));
 		assert_string_equal(json_string_value(json_object_get(e, "text")), dates[i][2]);
 	}
-	/* a year inside a sentence is no date: an undated bullet after f is its point */
-	assert_str(c, "activities.5.points.0", "2019 was a busy year");
 	ucap_page_free(&up);
 }
 
@@ -492,6 +502,18 @@ static void test_theme_forms(void **state)
 	assert_str(up.content, "themes.0.title", "Ports Parks");
 	assert_str(up.content, "key_focus", "Harbours \xE2\x80\x93 cleaner ships");
 	ucap_page_free(&up);
+	/* a split that would give a title longer than a plan allows is no split (fuzz) */
+	struct buf doc = BUF_INIT(4096);
+	buf_puts(&doc, "City:\tAlpha\tBeta\nCooperation Themes:\tPorts");
+	for (int i = 0; i < 60; i++)
+		buf_puts(&doc, " harbour");
+	buf_puts(&doc, "\t\nKey focus of cooperation themes:\tPorts \xE2\x80\x93 cleaner ships\t\n");
+	assert_int_equal(parse_text(buf_str(&doc), &up), 0);
+	assert_null(json_object_get(up.content, "themes"));
+	assert_true(list_mentions(up.unplaced, "line 2: Ports harbour harbour"));
+	assert_str(up.content, "key_focus", "Ports \xE2\x80\x93 cleaner ships");
+	ucap_page_free(&up);
+	buf_free(&doc);
 }
 
 static void test_refused(void **state)
@@ -569,6 +591,110 @@ static void test_hostile_input(void **state)
 		parse_hostile(docs[i], strlen(docs[i]));
 }
 
+/* The timeline's levels: "-" under "→" (after a page break) and "-" under a dated "-"
+ * are points; an undated "-" that starts like an entry ("Autumn 2019:") is one. */
+static void test_timeline_levels(void **state)
+{
+	(void)state;
+	struct ucap_page up;
+	parse_fixture("vallon.txt", &up);
+	json_t *c = up.content;
+	assert_int_equal(json_array_size(json_object_get(c, "activities")), 5);
+	assert_str(c, "activities.1.date", "2019-05");
+	assert_str(c, "activities.1.text", "Study visit to the Shuilin treatment plant, with the port authority and the "
+		   "regional water agency taking part.");
+	assert_int_equal(points(c, 1), 2);
+	assert_str(c, "activities.1.points.1", "A list of three reuse sites.");
+	assert_str(c, "activities.2.date", "2019-09");
+	assert_int_equal(points(c, 2), 1);
+	assert_str(c, "activities.2.points.0", "Round table with hotel owners on the off-season.");
+	assert_null(json_object_get(activity(c, 3), "date"));
+	assert_str(c, "activities.3.text", "Autumn 2019: Online seminar series on water tariffs.");
+	assert_str(c, "activities.4.date", "2020-06");
+	/* themes told apart by the key focus keep their titles only */
+	assert_str(c, "themes.1.title", "Coastal tourism");
+	assert_null(str_at(c, "themes.1.text"));
+	assert_str(c, "key_focus", "- **Water reuse** \xE2\x80\x93 Treated water for parks and farms near the coast\n"
+		   "- **Coastal tourism** \xE2\x80\x93 Off-season offers that spread visitors over the year");
+	ucap_page_free(&up);
+}
+
+/* After the contact's address, a phone number still belongs to it; a footer does not. */
+static void test_contact_then_footer(void **state)
+{
+	(void)state;
+	struct ucap_page up;
+	parse_fixture("vallon.txt", &up);
+	assert_str(up.content, "contact", "Vallon international office, intl@vallon.example.org +33 4 00 00 00 00");
+	assert_strings(up.unplaced, (const char *const[]){"line 33: Page 2 of 2",
+		       "line 35: Prepared with support from the programme's cooperation fund.", NULL});
+	assert_true(list_mentions(up.notes, "line 33: text after the contact kept as unplaced"));
+	ucap_page_free(&up);
+	/* a label row after the contact is read as a row again */
+	assert_int_equal(parse_text("City:\tAlpha\tBeta\nFor further information, please contact:\nDesk of Alpha\n"
+				    "Population:\t12.000\t30.000\n", &up), 0);
+	assert_str(up.content, "contact", "Desk of Alpha");
+	assert_true(fact(up.content, "counterparts", "population") == 30000);
+	ucap_page_free(&up);
+}
+
+/* Two summaries joined in one file (cat a b > both) are refused, not read as one. */
+static void test_two_summaries_refused(void **state)
+{
+	(void)state;
+	size_t la, lb;
+	char *a = read_fixture("kessel.txt", &la), *b = read_fixture("vallon.txt", &lb);
+	struct buf both = BUF_INIT(UCAP_PAGE_MAX);
+	buf_append(&both, a, la);
+	buf_append(&both, b, lb);
+	struct ucap_page up;
+	assert_int_equal(ucap_page_parse(both.data, both.len, &options, &up), -1);
+	assert_strings(up.errors, (const char *const[]){"two summaries in one file: line 28 starts another (its "
+		       "'City' row; the first is on line 2); import them as separate files", NULL});
+	ucap_page_free(&up);
+	buf_free(&both);
+	free(a);
+	free(b);
+}
+
+/* An HTML table: <tr> rows, <td>/<th> cells on one line or several, a cell spanning
+ * lines, a one-cell heading row; ordinal dates; "1) ... 2) ..." run together. */
+static void test_html_table(void **state)
+{
+	(void)state;
+	struct ucap_page up;
+	parse_fixture("shuilin.txt", &up);
+	json_t *c = up.content;
+	assert_str(c, "title", "Shuilin with Vallon and Aldea Nova");
+	assert_strings(up.counterparts, (const char *const[]){"Vallon", "Aldea Nova", NULL});
+	assert_str(c, "facts.city.province", "Nanhai Coast");
+	assert_str(c, "facts.counterparts.province", "Var Littoral, Minho Alto");
+	assert_str(c, "facts.counterparts.country", "France, Portugal");
+	assert_true(fact(c, "city", "population") == 1200000);
+	assert_true(fact(c, "city", "area_km2") == 1530);
+	assert_true(isnan(fact(c, "counterparts", "area_km2")));
+	assert_str(c, "period.start", "2019-03");
+	assert_str(c, "themes.1.text", "visitors outside the summer");
+	assert_int_equal(json_array_size(json_object_get(c, "activities")), 4);
+	assert_str(c, "activities.0.date", "2019-05-05");               /* 5th of May 2019 */
+	assert_int_equal(points(c, 1), 1);                             /* &#9675; in a nested <ul> */
+	assert_null(json_object_get(activity(c, 2), "date"));
+	assert_str(c, "activities.2.text", "Summer 2019: Summer school for young engineers from the three cities.");
+	assert_str(c, "activities.3.date", "2020-03-03");
+	assert_str(c, "results", "1. A shared test bench for treated water\n2. Two exchange placements for engineers");
+	assert_str(c, "contact", "[office@shuilin.example.cn](mailto:office@shuilin.example.cn)");
+	assert_true(list_mentions(up.notes, "line 2: heading 'Urban Cooperation Action Plan (U-CAP) Summary' skipped"));
+	assert_int_equal(json_array_size(up.unplaced), 0);
+	ucap_page_free(&up);
+	/* the one-line table of the report */
+	assert_int_equal(parse_text("<tr><td>City:</td><td>Haikou</td><td>Nice</td></tr><tr><th>Country:</th>"
+				    "<td>China</td><td>France</td></tr>", &up), 0);
+	assert_str(up.content, "facts.city.name", "Haikou");
+	assert_str(up.content, "facts.counterparts.name", "Nice");
+	assert_str(up.content, "facts.counterparts.country", "France");
+	ucap_page_free(&up);
+}
+
 /* ---- the seeds, when they are there ---- */
 
 /* Reads the seed matching pattern; NULL (and the test skipped) when it is not there. */
@@ -621,6 +747,8 @@ static void test_seed_002(void **state)
 	assert_str(c, "themes.1.title", "eHealth and silver economy");
 	assert_str(c, "themes.2.title", "Energy & clean technology");
 	assert_str(c, "themes.3.title", "Tourism & Culture");
+	assert_null(str_at(c, "themes.1.text"));    /* the key focus has it */
+	assert_non_null(strstr(str_at(c, "key_focus"), "Living Lab 27 Delvalle with China\n"));
 	assert_ints(json_object_get(c, "sdgs"), (const int[]){3, 7, 11}, 3);
 	assert_strings(json_object_get(c, "urban_agenda"),
 		       (const char *const[]){"Jobs and skills in the local economy", "Energy transition", NULL});
@@ -834,6 +962,10 @@ static void test_import_refused_leaves_nothing(void **state)
 	assert_line(&report, "inline.txt: not imported\n");
 	assert_line(&report, "  error: the city '\xE9\x9D\x92\xE5\xB1\xB1' has no Latin letters");
 	assert_int_equal(count(f, &entity_city), 0);
+	assert_int_equal(import(f, NULL, "City:\tNeustadt\tAltdorf\nFor further information, please contact:\nx@example.org\n"
+			       "City:\tAltdorf\tNeustadt\n", &report), -1);
+	assert_line(&report, "  error: two summaries in one file: line 4 starts another");
+	assert_int_equal(count(f, &entity_city), 0);
 	assert_int_equal(import(f, NULL, "City:\tNeustadt\tX\nPopulation:\t\xc3\x28\n", &report), -1);
 	assert_line(&report, "  error: line 2 is not valid UTF-8 text\n");
 	json_t *plans = NULL;
@@ -882,6 +1014,168 @@ static void test_import_seeds(void **state)
 	buf_free(&report);
 }
 
+/* The stored cities (a new array), to compare before and after. */
+static json_t *all_cities(struct fixture *f)
+{
+	struct list_query q = {.limit = 100};
+	json_t *items = NULL;
+	char next[SLUG_MAX * 4 + 1];
+	long total;
+	assert_int_equal(store_list(f->db, &entity_city, &q, &items, next, &total), STORE_OK);
+	return items;
+}
+
+static json_t *get_city(struct fixture *f, const char *slug)
+{
+	json_t *rec = NULL;
+	if (store_get(f->db, &entity_city, slug, &rec) != STORE_OK)
+		fail_msg("city %s is not stored", slug);
+	return rec;
+}
+
+static void assert_number(json_t *rec, const char *key, double want)
+{
+	json_t *v = json_object_get(rec, key);
+	if (!json_is_number(v) || fabs(json_number_value(v) - want) > 1e-6)
+		fail_msg("%s: got %g, wanted %g", key, json_number_value(v), want);
+}
+
+/* Importing both again changes nothing: plans unchanged, cities as they were. */
+static void assert_reimport_unchanged(struct fixture *f, const char *a, const char *b)
+{
+	struct buf report = BUF_INIT(1 << 20);
+	json_t *before = all_cities(f);
+	assert_int_equal(import(f, a, NULL, &report), 0);
+	assert_line(&report, "unchanged (revision 1)");
+	assert_int_equal(import(f, b, NULL, &report), 0);
+	assert_line(&report, "unchanged (revision 1)");
+	json_t *after = all_cities(f);
+	assert_true(json_equal(before, after));
+	json_decref(before);
+	json_decref(after);
+	buf_free(&report);
+}
+
+/* "Vallon" in a later summary is the stored "Métropole Vallon Côte Bleue": one city. The
+ * cities the import creates get the facts stated for them alone. */
+static void test_import_city_by_words(void **state)
+{
+	struct fixture *f = *state;
+	struct buf report = BUF_INIT(1 << 20);
+	assert_int_equal(import(f, "vallon.txt", NULL, &report), 0);
+	assert_line(&report, "plan metropole-vallon-cote-bleue created (revision 1); cities metropole-vallon-cote-bleue "
+		    "(created), shuilin (created)\n");
+	assert_int_equal(import(f, "shuilin.txt", NULL, &report), 0);
+	assert_line(&report, "plan shuilin created (revision 1); cities shuilin (found), metropole-vallon-cote-bleue "
+		    "(found), aldea-nova (created)\n");
+	assert_line(&report, "  note: 'Vallon' taken as the city M\xC3\xA9tropole Vallon C\xC3\xB4te Bleue "
+		    "(metropole-vallon-cote-bleue): a word of its name\n");
+	assert_line(&report, "  note: city shuilin is kept as stored; the summary gives area (km\xC2\xB2) 1530 (stored: 1500)\n");
+	assert_int_equal(count(f, &entity_city), 3);
+	json_t *c = get_city(f, "metropole-vallon-cote-bleue");
+	assert_string_equal(record_str(c, "country"), "FR");
+	assert_string_equal(record_str(c, "region"), "Var Littoral");
+	assert_number(c, "population", 380000);
+	assert_number(c, "area_km2", 720);
+	assert_str(c, "other_names.0.name", "Vallon C\xC3\xB4te Bleue");   /* without "Métropole" */
+	json_decref(c);
+	c = get_city(f, "shuilin");                  /* the one counterpart of vallon.txt */
+	assert_string_equal(record_str(c, "region"), "Nanhai Coast");
+	assert_number(c, "population", 1200000);
+	assert_number(c, "area_km2", 1500);
+	json_decref(c);
+	c = get_city(f, "aldea-nova");               /* one of two: its own province and country */
+	assert_string_equal(record_str(c, "region"), "Minho Alto");
+	assert_string_equal(record_str(c, "country"), "PT");
+	assert_true(json_is_null(json_object_get(c, "population")));
+	json_decref(c);
+	assert_reimport_unchanged(f, "vallon.txt", "shuilin.txt");
+	buf_free(&report);
+}
+
+/* The other order: "Métropole Vallon Côte Bleue" is the stored "Vallon", whose facts stay. */
+static void test_import_city_by_words_reversed(void **state)
+{
+	struct fixture *f = *state;
+	struct buf report = BUF_INIT(1 << 20);
+	assert_int_equal(import(f, "shuilin.txt", NULL, &report), 0);
+	assert_line(&report, "plan shuilin created (revision 1); cities shuilin (created), vallon (created), aldea-nova "
+		    "(created)\n");
+	assert_int_equal(import(f, "vallon.txt", NULL, &report), 0);
+	assert_line(&report, "plan vallon created (revision 1); cities vallon (found), shuilin (found)\n");
+	assert_line(&report, "  note: 'M\xC3\xA9tropole Vallon C\xC3\xB4te Bleue' taken as the city Vallon (vallon): its "
+		    "name is part of it\n");
+	assert_line(&report, "  note: city vallon is kept as stored; the summary gives population 380000 (stored: none), "
+		    "area (km\xC2\xB2) 720 (stored: none)\n");
+	assert_int_equal(count(f, &entity_city), 3);
+	json_t *c = get_city(f, "vallon");
+	assert_true(json_is_null(json_object_get(c, "population")));
+	json_decref(c);
+	assert_reimport_unchanged(f, "shuilin.txt", "vallon.txt");
+	buf_free(&report);
+}
+
+/* Several stored cities have the word: none is taken, a new city is made, and said. A
+ * city in another country is no candidate, nor one where a word like "Saint" makes the
+ * word another place's. */
+static void test_import_city_by_words_ambiguous(void **state)
+{
+	struct fixture *f = *state;
+	struct buf report = BUF_INIT(1 << 20);
+	put_json(f, &entity_city, "{\"slug\":\"saint-vallon\",\"name\":\"Saint Vallon\",\"country\":\"FR\"}");
+	put_json(f, &entity_city, "{\"slug\":\"vallon-les-bains\",\"name\":\"Vallon les Bains\"}");
+	put_json(f, &entity_city, "{\"slug\":\"vallon-pont\",\"name\":\"Vallon Pont\",\"country\":\"FR\"}");
+	put_json(f, &entity_city, "{\"slug\":\"vallon-springs\",\"name\":\"Vallon Springs\",\"country\":\"US\"}");
+	assert_int_equal(import(f, "shuilin.txt", NULL, &report), 0);
+	assert_line(&report, "cities shuilin (created), vallon (created), aldea-nova (created)\n");
+	assert_line(&report, "  note: 'Vallon' is in the names of several stored cities (vallon-les-bains, vallon-pont), "
+		    "or they are in it: a new city is made for it\n");
+	assert_int_equal(count(f, &entity_city), 7);
+	buf_free(&report);
+}
+
+/* Seeds 002 and 003 on an empty database, in either order: one Nice. */
+static void import_seeds_fresh(struct fixture *f, int first)
+{
+	size_t len;
+	char path[2][512];
+	char *text[2] = {read_seed(SEEDS "002_*.txt", &len, path[0], sizeof path[0]),
+			 read_seed(SEEDS "003_*.txt", &len, path[1], sizeof path[1])};
+	free(text[0]);
+	free(text[1]);
+	if (!text[0] || !text[1])
+		skip();
+	struct buf report = BUF_INIT(1 << 20);
+	for (int k = 0; k < 2; k++) {
+		int i = k == 0 ? first : 1 - first;
+		char *data = read_file(path[i], &len);
+		buf_reset(&report);
+		assert_int_equal(ucap_import_file(f->db, path[i], data, len, &report), 0);
+		free(data);
+	}
+	if (first == 0)
+		assert_line(&report, "plan haikou created (revision 1); cities haikou (found), metropole-nice-cote-dazur "
+			    "(found), granada (created), rome (created)\n");
+	else
+		assert_line(&report, "plan nice created (revision 1); cities nice (found), haikou (found), kunming "
+			    "(created), zhengzhou (created)\n");
+	assert_line(&report, first == 0 ? "  note: 'Nice' taken as the city M\xC3\xA9tropole Nice C\xC3\xB4te d'Azur "
+				       "(metropole-nice-cote-dazur): a word of its name\n"
+				     : "  note: 'M\xC3\xA9tropole Nice C\xC3\xB4te d'Azur' taken as the city Nice (nice)");
+	assert_int_equal(count(f, &entity_city), 6);
+	buf_free(&report);
+}
+
+static void test_import_seeds_fresh_002_first(void **state)
+{
+	import_seeds_fresh(*state, 0);
+}
+
+static void test_import_seeds_fresh_003_first(void **state)
+{
+	import_seeds_fresh(*state, 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -897,6 +1191,10 @@ int main(void)
 		cmocka_unit_test(test_theme_forms),
 		cmocka_unit_test(test_refused),
 		cmocka_unit_test(test_hostile_input),
+		cmocka_unit_test(test_timeline_levels),
+		cmocka_unit_test(test_contact_then_footer),
+		cmocka_unit_test(test_two_summaries_refused),
+		cmocka_unit_test(test_html_table),
 		cmocka_unit_test(test_seed_002),
 		cmocka_unit_test(test_seed_003),
 		cmocka_unit_test_setup_teardown(test_import_creates_then_unchanged, db_setup, db_teardown),
@@ -904,6 +1202,11 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_import_slug_taken, db_setup, db_teardown),
 		cmocka_unit_test_setup_teardown(test_import_refused_leaves_nothing, db_setup, db_teardown),
 		cmocka_unit_test_setup_teardown(test_import_seeds, db_setup, db_teardown),
+		cmocka_unit_test_setup_teardown(test_import_city_by_words, db_setup, db_teardown),
+		cmocka_unit_test_setup_teardown(test_import_city_by_words_reversed, db_setup, db_teardown),
+		cmocka_unit_test_setup_teardown(test_import_city_by_words_ambiguous, db_setup, db_teardown),
+		cmocka_unit_test_setup_teardown(test_import_seeds_fresh_002_first, db_setup, db_teardown),
+		cmocka_unit_test_setup_teardown(test_import_seeds_fresh_003_first, db_setup, db_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
