@@ -113,18 +113,44 @@ int auth_identify(struct req *r)
 	return 0;
 }
 
+/* The scheme://host part of an Origin or Referer value ("http://127.0.0.1:8080"), as a
+ * length; 0 when the value has none. */
+static size_t origin_part(const char *v)
+{
+	const char *sep = strstr(v, "://");
+	return sep ? (size_t)(sep + 3 - v) + strcspn(sep + 3, "/?#") : 0;
+}
+
+/* Whether origin (scheme://host, n bytes) is this server's: the Host it was asked by,
+ * over the scheme its clients use (https when the operator said so with
+ * --secure-cookies, as behind a TLS proxy; else http). */
+static int is_our_origin(const struct req *r, const char *origin, size_t n)
+{
+	const char *host = req_header(r, "Host");
+	const char *scheme = auth_config_of(r)->secure_cookies ? "https://" : "http://";
+	size_t sl = strlen(scheme);
+	return host && n > sl && strncasecmp(origin, scheme, sl) == 0 && n - sl == strlen(host) &&
+	       strncasecmp(origin + sl, host, n - sl) == 0;
+}
+
 int auth_same_origin(const struct req *r)
 {
-	const char *origin = req_header(r, "Origin"), *host = req_header(r, "Host");
+	const char *origin = req_header(r, "Origin");
 	if (!origin)
 		return 1;
-	const char *sep = strstr(origin, "://");
-	if (!host || !sep)
-		return 0;   /* "null" (a sandboxed or file page), or no Host to compare with */
-	size_t scheme = (size_t)(sep - origin);
-	if (!(scheme == 4 && strncasecmp(origin, "http", 4) == 0) && !(scheme == 5 && strncasecmp(origin, "https", 5) == 0))
-		return 0;
-	return strcasecmp(sep + 3, host) == 0;
+	size_t n = origin_part(origin);
+	return n == strlen(origin) && is_our_origin(r, origin, n);   /* "null" has no part */
+}
+
+/* For a JSON write carried by a session cookie: the browser must show where it comes
+ * from (Origin, or failing that Referer) and it must be here. A script has no reason to
+ * use the cookie rather than a token, and a page elsewhere cannot forge these headers. */
+static int shown_same_origin(const struct req *r)
+{
+	const char *origin = req_header(r, "Origin"), *referer = req_header(r, "Referer");
+	if (origin)
+		return auth_same_origin(r);
+	return referer && origin_part(referer) && is_our_origin(r, referer, origin_part(referer));
 }
 
 static int csrf_check(struct req *r)
@@ -140,6 +166,9 @@ static int csrf_check(struct req *r)
 	if (!token_equal(token, r->session.csrf))
 		return reply_error(r, 403, "csrf_token", NULL, "the request does not carry the CSRF token of your session "
 				   "(the form's csrf field, or the X-CSRF-Token header); reload the page and try again");
+	if ((r->route->flags & ROUTE_API) && !shown_same_origin(r))
+		return reply_error(r, 403, "foreign_origin", NULL, "a write with the session cookie must come from this "
+				   "site's pages (an Origin or Referer of this server); scripts send an API token instead");
 	return 0;
 }
 

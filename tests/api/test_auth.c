@@ -1148,6 +1148,68 @@ static void test_bearer_tokens(void **state)
 
 /* ---- CSRF ---- */
 
+/* PATCH of a city with marie's session cookie and CSRF token, and the given Origin and
+ * Referer (NULL: not sent); If-Match is one no version has, so that a request the CSRF
+ * check lets through gets 412 and changes nothing. */
+static void patch_with_cookie(struct h_env *env, struct h_resp *r, const char *session, const char *csrf,
+			      const char *origin, const char *referer)
+{
+	char *cookie = h_strf("Cookie: c2c_session=%s", session), *token = h_strf("X-CSRF-Token: %s", csrf);
+	char *o = origin ? h_strf("Origin: %s", origin) : NULL, *ref = referer ? h_strf("Referer: %s", referer) : NULL;
+	const char *headers[7] = {cookie, token, "Content-Type: application/json", "If-Match: \"0\""};
+	int n = 4;
+	if (o)
+		headers[n++] = o;
+	if (ref)
+		headers[n++] = ref;
+	h_request(env, r, "PATCH", "/api/v1/cities/nice", headers, "{\"leader\": \"x\"}");
+	free(cookie), free(token), free(o), free(ref);
+}
+
+/* A JSON write carried by the session cookie must show that it comes from this server's
+ * pages (Origin, or Referer when no Origin is sent), over the scheme its clients use. */
+static void test_cookie_json_write_needs_our_origin(void **state)
+{
+	struct h_env *env = *state;
+	char *s = sign_in(env, "marie", MARIE_PW), *csrf = session_csrf(env, s);
+	char *here = h_strf("%s/cities/nice", env->base), *https = h_strf("https://%s", env->base + 7);
+	struct h_resp r;
+	patch_with_cookie(env, &r, s, csrf, NULL, NULL);
+	h_expect_error(&r, "a cookie write with neither Origin nor Referer", 403, "foreign_origin", NULL);
+	h_resp_free(&r);
+	patch_with_cookie(env, &r, s, csrf, https, NULL);
+	h_expect_error(&r, "a cookie write from https:// to an http server", 403, "foreign_origin", NULL);
+	h_resp_free(&r);
+	patch_with_cookie(env, &r, s, csrf, NULL, "http://evil.example/cities/nice");
+	h_expect_error(&r, "a cookie write with a foreign Referer", 403, "foreign_origin", NULL);
+	h_resp_free(&r);
+	patch_with_cookie(env, &r, s, csrf, NULL, here);
+	h_expect_error(&r, "a cookie write with our Referer (past the CSRF check: stale If-Match)", 412, "stale", NULL);
+	h_resp_free(&r);
+	patch_with_cookie(env, &r, s, csrf, env->base, NULL);
+	h_expect_error(&r, "a cookie write with our Origin", 412, "stale", NULL);
+	h_resp_free(&r);
+	free(here), free(https);
+	/* behind TLS (--secure-cookies) our pages are https:// ones; the session is in the
+	 * database, so the one made above works on this server too */
+	struct h_env tls;
+	static const char *const secure[] = {"--secure-cookies", NULL};
+	assert_int_equal(h_env_share(&tls, env->db), 0);
+	assert_int_equal(h_env_serve_with(&tls, secure), 0);
+	https = h_strf("https://%s", tls.base + 7);
+	patch_with_cookie(&tls, &r, s, csrf, https, NULL);
+	h_expect_error(&r, "a cookie write from https:// behind TLS", 412, "stale", NULL);
+	h_resp_free(&r);
+	patch_with_cookie(&tls, &r, s, csrf, tls.base, NULL);
+	h_expect_error(&r, "a cookie write from http:// behind TLS", 403, "foreign_origin", NULL);
+	h_resp_free(&r);
+	int stopped = h_env_stop(&tls);
+	h_env_free(&tls);
+	assert_int_equal(stopped, 0);
+	free(s), free(csrf), free(https);
+}
+
+
 static void test_csrf_on_logout(void **state)
 {
 	struct h_env *env = *state;
@@ -1237,6 +1299,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_throttle_behind_proxy, setup_served, teardown),
 		cmocka_unit_test_setup_teardown(test_throttle_spares_successes, setup_served, teardown),
 		cmocka_unit_test_setup_teardown(test_bearer_tokens, setup_served, teardown),
+		cmocka_unit_test_setup_teardown(test_cookie_json_write_needs_our_origin, setup_served, teardown),
 		cmocka_unit_test_setup_teardown(test_csrf_on_logout, setup_served, teardown),
 		cmocka_unit_test_setup_teardown(test_signed_in_pages_are_not_cached, setup_served, teardown),
 	};
