@@ -90,9 +90,11 @@ char *plan_section_text(const json_t *content, const struct plan_section *s);
  * NULL stands for an empty plan (a first revision compared with nothing). Caller decrefs. */
 json_t *plan_diff(const json_t *from, const json_t *to);
 
-/* Appends one entry of plan_diff()'s array as HTML: its text escaped, deletions in <del>,
- * insertions in <ins>, line breaks as <br>. Spaces are kept as they are, so show it in an
- * element styled white-space: pre-wrap to keep the indentation of nested lists. */
+/* Appends one entry of plan_diff()'s array as HTML for readers: its text escaped and
+ * without its inline Markdown syntax (escapes, emphasis markers, code ticks, link
+ * brackets), deletions in <del>, insertions in <ins>, and a note when only the formatting
+ * changed. Spaces and line breaks are kept as they are: show it in an element of class
+ * "diff" (white-space: pre-wrap) so that nested lists stay indented. */
 struct buf;
 void plan_diff_html(struct buf *b, const json_t *section);
 

@@ -311,9 +311,13 @@ static void conflict_panel(struct buf *b, const struct plan_section *s, const js
 	json_t *diff = plan_diff(theirs, mine);
 	size_t i;
 	json_t *d;
-	json_array_foreach(diff, i, d)
-		if (strcmp(json_string_value(json_object_get(d, "section")), s->key) == 0)
-			plan_diff_html(b, d);
+	json_array_foreach(diff, i, d) {
+		if (strcmp(json_string_value(json_object_get(d, "section")), s->key) != 0)
+			continue;
+		html_printf(b, "<div class=\"diff\">");   /* pre-wrap: nested points stay indented */
+		plan_diff_html(b, d);
+		html_printf(b, "</div>\n");
+	}
 	json_decref(diff);
 	html_printf(b, "</div>\n");
 }

@@ -2083,6 +2083,8 @@ static void form_flow(struct world *w, const char *section)
 	expect_status(&r, 409, "POST of a form made from an older revision");
 	if (!strstr(r.body, "class=\"conflict\""))
 		fail_msg("the 409 page has no conflict panel");
+	if (!strstr(strstr(r.body, "class=\"conflict\""), "<div class=\"diff\">"))
+		fail_msg("the conflict panel's difference should be in a .diff box (indentation kept)");
 	if (!marked(r.body, "del", "marmalade") || !marked(r.body, "ins", "olive oil") || marked(r.body, "del", "Smart ports") ||
 	    marked(r.body, "ins", "Smart ports"))
 		fail_msg("the conflict panel should strike out the saved \"marmalade\" and mark the user's \"olive oil\", "
