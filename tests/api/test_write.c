@@ -628,6 +628,14 @@ static void test_validation_lists_every_bad_field(void **state)
 		fail_msg("POST of a cooperation with an unknown member city: status %ld, expected 422 naming it: %.300s",
 			 r.status, r.body);
 	h_resp_free(&r);
+	/* several unknown references and a bad field: one entry each, in one answer */
+	struct call refs = as_admin(w, "PATCH", "/api/v1/cooperations/nice-haikou",
+				    "{\"topics\": [\"nope\"], \"urban_agenda\": [\"nope2\"], \"members\": [\"nice\", \"nope3\"], "
+				    "\"sdgs\": [18], \"programme\": \"nope-prog\"}", pair);
+	w_send(w, &r, &refs);
+	expect_invalid(&r, "PATCH naming four unknown records and SDG 18",
+		       "members[1],programme,sdgs[0],topics[0],urban_agenda[0]");
+	h_resp_free(&r);
 	struct call slug = as_admin(w, "PATCH", "/api/v1/cities/nice", "{\"slug\": \"nizza\"}", etag);
 	w_send(w, &r, &slug);
 	expect_invalid(&r, "PATCH changing the slug", "slug");
