@@ -429,22 +429,56 @@ static void diff_number(struct buf *diff, const char *what, const json_t *mine, 
 		buf_puts(diff, "none)");
 }
 
-/* The stored city is left as it is: where the summary states other facts, a note says so. */
-static void compare_city(struct apply *a, const char *slug, const struct city_facts *cf)
+/* Sets rec[key] to value when the stored record has none, naming it in filled. */
+static void fill_blank(json_t *rec, const char *key, json_t *value, const char *what, struct buf *filled)
+{
+	json_t *v = json_object_get(rec, key);
+	if (!value || (v && !json_is_null(v)))
+		return;
+	json_object_set_new(rec, key, value);
+	buf_printf(filled, "%s%s", filled->len ? ", " : "", what);
+}
+
+/* A stored city gets the facts the summary states for it where it has none (a city made
+ * by an earlier summary as a counterpart, say); what it has stays as it is, and where
+ * the summary states otherwise a note says so. Written in the file's transaction. */
+static int complete_city(struct apply *a, const char *slug, const struct city_facts *cf)
 {
 	json_t *rec = NULL;
-	struct buf diff = BUF_INIT(4096);
 	if (store_get(a->db, &entity_city, slug, &rec) != STORE_OK)
-		return;
+		return 0;
+	struct buf diff = BUF_INIT(4096), filled = BUF_INIT(4096);
+	fill_blank(rec, "country", cf->country ? json_string(cf->country) : NULL, "country", &filled);
+	fill_blank(rec, "region", cf->region[0] ? json_string(cf->region) : NULL, "province", &filled);
+	fill_blank(rec, "population", cf->population ? json_incref(cf->population) : NULL, "population", &filled);
+	fill_blank(rec, "area_km2", cf->area ? json_incref(cf->area) : NULL, "area", &filled);
+	/* after filling, what still differs is a stored value the summary contradicts */
 	diff_text(&diff, "country", cf->country, record_str(rec, "country"));
 	diff_text(&diff, "province", cf->region, record_str(rec, "region"));
 	diff_number(&diff, "population", cf->population, json_object_get(rec, "population"));
 	diff_number(&diff, "area (km\xC2\xB2)", cf->area, json_object_get(rec, "area_km2"));
-	if (diff.len)
+	int rc = 0;
+	if (filled.len) {
+		json_t *clean = NULL;
+		struct errors errs;
+		enum put_outcome outcome;
+		errors_init(&errs);
+		rc = store_validate(a->db, &entity_city, rec, &clean, &errs) ||
+		     store_put(a->db, &entity_city, clean, &outcome, &errs);
+		if (rc)
+			fail_errors(a, slug, &errs);
+		else
+			json_array_append_new(a->notes, json_sprintf("city %s: %s filled in from the summary", slug,
+								     buf_str(&filled)));
+		json_decref(clean);
+	}
+	if (!rc && diff.len)
 		json_array_append_new(a->notes, json_sprintf("city %s is kept as stored; the summary gives %s", slug,
 							     buf_str(&diff)));
-	buf_free(&diff);
 	json_decref(rec);
+	buf_free(&diff);
+	buf_free(&filled);
+	return rc ? -1 : 0;
 }
 
 /* Finds the stored city named `name` (by any of its names; when several are, the one in
@@ -476,8 +510,7 @@ static int find_city(struct apply *a, const char *name, const struct city_facts 
 	if (!found)
 		return create_city(a, name, cf, slug);
 	buf_printf(&a->cities, "%s%s (found)", a->cities.len ? ", " : "", slug);
-	compare_city(a, slug, cf);
-	return 0;
+	return complete_city(a, slug, cf);
 }
 
 static int has_string(json_t *list, const char *s)
