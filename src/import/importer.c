@@ -1,5 +1,6 @@
 /* importer.c: what the importers share; see importer.h. */
 #include "import/importer.h"
+#include "cmd/cli.h"
 #include "core/record.h"
 #include "util/str.h"
 #include "util/xalloc.h"
@@ -84,4 +85,24 @@ void import_report_list(struct buf *report, const char *what, const json_t *list
 {
 	for (size_t i = 0; i < json_array_size(list); i++)
 		buf_printf(report, "  %s: %s\n", what, json_string_value(json_array_get(list, i)));
+}
+
+int import_each_file(struct db *db, char **paths, int n, size_t max, import_file_fn fn, const void *ctx)
+{
+	int failed = 0;
+	for (int i = 0; i < n; i++) {
+		size_t len;
+		char *text = cli_read_file(paths[i], max, &len);
+		if (!text) {
+			failed++;
+			continue;
+		}
+		struct buf report = BUF_INIT(1 << 22);
+		int rc = fn(db, paths[i], text, len, &report, ctx);
+		fputs(buf_str(&report), rc ? stderr : stdout);
+		failed += rc != 0;
+		buf_free(&report);
+		free(text);
+	}
+	return failed;
 }

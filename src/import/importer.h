@@ -36,4 +36,13 @@ const char *import_outcome_word(enum put_outcome o);
 /* One report line "  what: item" per string of list. */
 void import_report_list(struct buf *report, const char *what, const json_t *list);
 
+/* Imports one file's text (label names it in the report); 0, or non-zero when refused.
+ * ctx is the importer's options. */
+typedef int (*import_file_fn)(struct db *db, const char *label, const char *text, size_t len, struct buf *report,
+			      const void *ctx);
+
+/* Reads each of the n files (at most max bytes each) and imports it with fn, printing its
+ * report on standard output, or on standard error when refused. Returns how many failed. */
+int import_each_file(struct db *db, char **paths, int n, size_t max, import_file_fn fn, const void *ctx);
+
 #endif

@@ -487,25 +487,11 @@ static int parse_options(int argc, char **argv, struct command_options *o)
 	return 0;
 }
 
-/* Imports each page, printing its report; returns the number of pages that failed. */
-static int import_pages(struct db *db, char **paths, int n, const struct pairing_import_options *opt)
+/* pairing_import_page as import_each_file calls it. */
+static int import_one(struct db *db, const char *label, const char *text, size_t len, struct buf *report,
+		      const void *opt)
 {
-	int failed = 0;
-	for (int i = 0; i < n; i++) {
-		size_t len;
-		char *text = cli_read_file(paths[i], PAIRING_PAGE_MAX, &len);
-		if (!text) {
-			failed++;
-			continue;
-		}
-		struct buf report = BUF_INIT(1 << 20);
-		int rc = pairing_import_page(db, paths[i], text, len, opt, &report);
-		fputs(buf_str(&report), rc ? stderr : stdout);
-		failed += rc != 0;
-		buf_free(&report);
-		free(text);
-	}
-	return failed;
+	return pairing_import_page(db, label, text, len, opt, report);
 }
 
 int import_pairing_page_main(int argc, char **argv)
@@ -526,7 +512,7 @@ int import_pairing_page_main(int argc, char **argv)
 		   store_get(db, &entity_programme, o.imp.programme, &programme) != STORE_OK) {
 		rc = cli_usage_error(CMD, "--programme: no programme '%s' in the database", o.imp.programme);
 	} else {
-		rc = import_pages(db, argv + optind, argc - optind, &o.imp) ? 1 : 0;
+		rc = import_each_file(db, argv + optind, argc - optind, PAIRING_PAGE_MAX, import_one, &o.imp) ? 1 : 0;
 	}
 	json_decref(programme);
 	store_release(st, db);

@@ -777,32 +777,20 @@ static void usage(FILE *out)
 		"(ignoring case and accents), or else as the one stored city whose name has the\n"
 		"name's words or is in it (\"Nice\", \"Metropole Nice Cote d'Azur\"), which the report\n"
 		"says. A city not stored yet is created, with the facts the summary states for it\n"
-		"alone; stored cities are not changed (the report lists the facts that differ).\n"
+		"alone; a stored city gets the facts it lacks, and keeps those it has (the report\n"
+		"lists what was filled in and the facts that differ).\n"
 		"Text that fits no section is kept in the plan's unplaced section and listed in\n"
 		"the report. A file holds one summary; each is imported whole or not at all, and\n"
 		"importing it again changes nothing.\n"
 		"Exit status: 0 all files imported, 1 a file failed, 2 bad usage.\n");
 }
 
-/* Imports each file, printing its report; returns the number of files that failed. */
-static int import_files(struct db *db, char **paths, int n)
+/* ucap_import_file as import_each_file calls it. */
+static int import_one(struct db *db, const char *label, const char *text, size_t len, struct buf *report,
+		      const void *ctx)
 {
-	int failed = 0;
-	for (int i = 0; i < n; i++) {
-		size_t len;
-		char *text = cli_read_file(paths[i], UCAP_PAGE_MAX, &len);
-		if (!text) {
-			failed++;
-			continue;
-		}
-		struct buf report = BUF_INIT(1 << 22);
-		int rc = ucap_import_file(db, paths[i], text, len, &report);
-		fputs(buf_str(&report), rc ? stderr : stdout);
-		failed += rc != 0;
-		buf_free(&report);
-		free(text);
-	}
-	return failed;
+	(void)ctx;
+	return ucap_import_file(db, label, text, len, report);
 }
 
 int import_ucap_main(int argc, char **argv)
@@ -830,7 +818,7 @@ int import_ucap_main(int argc, char **argv)
 	if (!db)
 		fprintf(stderr, "c2c " CMD ": cannot connect to %s\n", target);
 	else
-		rc = import_files(db, argv + optind, argc - optind) ? 1 : 0;
+		rc = import_each_file(db, argv + optind, argc - optind, UCAP_PAGE_MAX, import_one, NULL) ? 1 : 0;
 	store_release(st, db);
 	store_close(st);
 	return rc;
