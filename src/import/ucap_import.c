@@ -429,12 +429,15 @@ static void diff_number(struct buf *diff, const char *what, const json_t *mine, 
 		buf_puts(diff, "none)");
 }
 
-/* Sets rec[key] to value when the stored record has none, naming it in filled. */
+/* Sets rec[key] to value (consumed) when the stored record has none, naming it in
+ * filled. */
 static void fill_blank(json_t *rec, const char *key, json_t *value, const char *what, struct buf *filled)
 {
 	json_t *v = json_object_get(rec, key);
-	if (!value || (v && !json_is_null(v)))
+	if (!value || (v && !json_is_null(v))) {
+		json_decref(value);
 		return;
+	}
 	json_object_set_new(rec, key, value);
 	buf_printf(filled, "%s%s", filled->len ? ", " : "", what);
 }
