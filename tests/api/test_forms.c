@@ -122,28 +122,6 @@ static void get_page(struct world *w, struct h_resp *r, const char *path, const 
 		fail_msg("GET %s: status %ld, expected %ld: %.300s", path, r->status, status, r->body);
 }
 
-/* A signed-in actor: the session and its CSRF token (both NULL for the visitor). */
-struct signed_in {
-	char *session, *csrf;
-};
-
-static struct signed_in sign_in_as(struct world *w, int actor)
-{
-	struct signed_in s = {NULL, NULL};
-	if (actor == ANON)
-		return s;
-	s.session = w_sign_in(w, &w_actors[actor]);
-	s.csrf = w_session_csrf(w, s.session);
-	if (!s.csrf)
-		fail_msg("%s: no CSRF token after signing in", w_actors[actor].name);
-	return s;
-}
-
-static void signed_out(struct signed_in *s)
-{
-	free(s->session), free(s->csrf);
-}
-
 /* ---- the access-control matrix ---- */
 
 enum form { F_NEW, F_EDIT, F_DELETE };   /* POST /{kind}/new, /{kind}/{slug}/edit, .../delete */
@@ -497,7 +475,7 @@ static char *run_session_cell(struct world *w, int actor, const struct signed_in
  * then signs in and out. Cells that go wrong are all listed before the test fails. */
 static void run_form_matrix(struct world *w, int actor)
 {
-	struct signed_in s = sign_in_as(w, actor);
+	struct signed_in s = w_sign_in_as(w, actor);
 	int failures = 0;
 	for (size_t i = 0; i < NFORM_WRITES; i++) {
 		char *why = run_cell(w, actor, &s, &form_writes[i]);
@@ -509,7 +487,7 @@ static void run_form_matrix(struct world *w, int actor)
 		failures += why != NULL;
 		free(why);
 	}
-	signed_out(&s);
+	w_signed_out(&s);
 	if (failures)
 		fail_msg("%d of %zu cells of the forms' access-control matrix for %s went wrong (listed above)", failures,
 			 NFORM_WRITES + NSESSION_WRITES, w_actors[actor].name);
@@ -633,7 +611,7 @@ static void csrf_accepted(struct world *w, const struct csrf_form *f, const char
 static void test_form_csrf_matrix(void **state)
 {
 	struct world *w = *state;
-	struct signed_in ada = sign_in_as(w, ADMIN), paul = sign_in_as(w, MEMBER);
+	struct signed_in ada = w_sign_in_as(w, ADMIN), paul = w_sign_in_as(w, MEMBER);
 	assert_string_not_equal(ada.csrf, paul.csrf);
 	char *wrong = h_strf("%s", ada.csrf);
 	wrong[0] = wrong[0] == 'A' ? 'B' : 'A';   /* well-formed, one character off */
@@ -652,7 +630,7 @@ static void test_form_csrf_matrix(void **state)
 	if (!paul_now || strcmp(paul_now, paul.csrf) != 0)
 		fail_msg("paul's session should be untouched");
 	free(paul_now), free(wrong);
-	signed_out(&ada), signed_out(&paul);
+	w_signed_out(&ada), w_signed_out(&paul);
 }
 
 /* The sign-in form has no session to take a token from: its token is the c2c_csrf
@@ -762,7 +740,7 @@ static void expect_page(struct world *w, const char *path, const struct signed_i
 static void test_programme_pages(void **state)
 {
 	struct world *w = *state;
-	struct signed_in marie = sign_in_as(w, NICE), ada = sign_in_as(w, ADMIN);
+	struct signed_in marie = w_sign_in_as(w, NICE), ada = w_sign_in_as(w, ADMIN);
 	expect_page(w, "/programmes", NULL, 200, "href=\"/programmes/iuc-asia\"", NULL);
 	expect_page(w, "/programmes", NULL, 200, "href=\"/programmes/spare\"", NULL);
 	expect_page(w, "/programmes/iuc-asia", NULL, 200, "Pilot cities 2018", "/programmes/iuc-asia/edit");
@@ -774,7 +752,7 @@ static void test_programme_pages(void **state)
 	expect_page(w, "/programmes/new", &marie, 403, NULL, "action=\"/programmes/new\"");
 	expect_page(w, "/programmes/new", &ada, 200, "action=\"/programmes/new\"", NULL);
 	expect_page(w, "/programmes/atlantis", NULL, 404, NULL, NULL);
-	signed_out(&marie), signed_out(&ada);
+	w_signed_out(&marie), w_signed_out(&ada);
 }
 
 /* A deletion confirmed on a page shown before someone changed the record is refused (409)
@@ -783,7 +761,7 @@ static void test_programme_pages(void **state)
 static void test_delete_confirmation_of_a_changed_record(void **state)
 {
 	struct world *w = *state;
-	struct signed_in marie = sign_in_as(w, NICE), ada = sign_in_as(w, ADMIN);
+	struct signed_in marie = w_sign_in_as(w, NICE), ada = w_sign_in_as(w, ADMIN);
 	expect_page(w, "/cities/nice", &marie, 200, "href=\"/cities/nice/edit\"", "/cities/nice/delete");
 	expect_page(w, "/cities/liuzhou", &ada, 200, "href=\"/cities/liuzhou/delete\"", NULL);
 	struct h_resp r;
@@ -810,7 +788,7 @@ static void test_delete_confirmation_of_a_changed_record(void **state)
 	if (r.status != 303 || gone)
 		fail_msg("confirming the current version: status %ld, and liuzhou should be gone", r.status);
 	h_resp_free(&r);
-	signed_out(&marie), signed_out(&ada);
+	w_signed_out(&marie), w_signed_out(&ada);
 	free(seen), free(api), free(before), free(body), free(current), free(again), free(confirmed);
 	free(old_version), free(new_version);
 }
@@ -867,7 +845,7 @@ static int conflict_rows(const char *body)
 static void test_conflict_page_keeps_both_versions(void **state)
 {
 	struct world *w = *state;
-	struct signed_in marie = sign_in_as(w, NICE), ada = sign_in_as(w, ADMIN);
+	struct signed_in marie = w_sign_in_as(w, NICE), ada = w_sign_in_as(w, ADMIN);
 	char *marie_etag = open_edit_form(w, &marie), *ada_etag = open_edit_form(w, &ada);
 	struct h_resp r;
 	save_nice(w, &r, &marie, "{\"population\": 548000}", marie_etag);
@@ -905,7 +883,7 @@ static void test_conflict_page_keeps_both_versions(void **state)
 		fail_msg("the audit log of nice should end with marie's save, then ada's");
 	w_expect_audit(w, "cities", "nice", "ada", "web", "update", NULL, NULL, NULL);
 	json_decref(rows);
-	signed_out(&marie), signed_out(&ada);
+	w_signed_out(&marie), w_signed_out(&ada);
 	free(marie_etag), free(ada_etag), free(before), free(current), free(again);
 }
 
@@ -1042,7 +1020,7 @@ static void test_admin_audit_filters_and_paging(void **state)
 {
 	struct world *w = *state;
 	insert_old_rows(w);
-	struct signed_in ada = sign_in_as(w, ADMIN);
+	struct signed_in ada = w_sign_in_as(w, ADMIN);
 	/* Each bounded by a date before the test's own changes (and the demo's import). */
 	static const struct audit_filter filters[] = {
 		{.until = "2026"},
@@ -1067,7 +1045,7 @@ static void test_admin_audit_filters_and_paging(void **state)
 		fprintf(stderr, "  ok %s: %zu entries on %d pages\n", path, n, pages);
 		free(query), free(path), free(want), free(got);
 	}
-	signed_out(&ada);
+	w_signed_out(&ada);
 }
 
 /* The whole log without filters, 50 entries a page: as many as c2c audit lists. */
@@ -1075,7 +1053,7 @@ static void test_admin_audit_pages_hold_the_whole_log(void **state)
 {
 	struct world *w = *state;
 	insert_old_rows(w);
-	struct signed_in ada = sign_in_as(w, ADMIN);
+	struct signed_in ada = w_sign_in_as(w, ADMIN);
 	for (int i = 0; i < 30; i++) {   /* more than a page: saves through the API */
 		char *etag = w_etag_of(w, "/api/v1/cities/nice"), *body = h_strf("{\"population\": %d}", 600000 + i);
 		struct call c = {"PATCH", "/api/v1/cities/nice", body, NULL, etag, NULL, {.bearer = w->token[ADMIN]}};
@@ -1093,7 +1071,7 @@ static void test_admin_audit_pages_hold_the_whole_log(void **state)
 	if (lines != total || pages != (int)((total + 49) / 50))
 		fail_msg("/admin/audit: %zu entries on %d pages; c2c audit lists %zu", lines, pages, total);
 	free(got);
-	signed_out(&ada);
+	w_signed_out(&ada);
 }
 
 /* Only admins read the whole log: members and coordinators get 403, a visitor is sent to
@@ -1108,23 +1086,23 @@ static void test_admin_audit_is_for_admins(void **state)
 		fail_msg("a visitor on /admin/audit should be sent to sign in and back, not to %s", loc ? loc : "nowhere");
 	h_resp_free(&r);
 	for (int a = MEMBER; a < NACTORS; a++) {
-		struct signed_in s = sign_in_as(w, a);
+		struct signed_in s = w_sign_in_as(w, a);
 		const struct route *rt = w_route("GET", "/admin/audit");
 		long want = w_dispatch(&w_actors[a], rt) ? w_dispatch(&w_actors[a], rt) : 200;
 		get_page(w, &r, "/admin/audit?user=ada", s.session, want);
 		if (want == 403 && strstr(r.body, "class=\"audit\""))
 			fail_msg("%s: the 403 shows the log", w_actors[a].name);
 		h_resp_free(&r);
-		signed_out(&s);
+		w_signed_out(&s);
 	}
-	struct signed_in ada = sign_in_as(w, ADMIN);
+	struct signed_in ada = w_sign_in_as(w, ADMIN);
 	static const char *const bad[] = {"/admin/audit?from=yesterday", "/admin/audit?until=2025-02-30",
 					  "/admin/audit?cursor=x", "/admin/audit?limit=0", "/admin/audit?limit=501"};
 	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
 		get_page(w, &r, bad[i], ada.session, 422);
 		h_resp_free(&r);
 	}
-	signed_out(&ada);
+	w_signed_out(&ada);
 }
 
 int main(void)

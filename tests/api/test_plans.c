@@ -522,28 +522,6 @@ static char *form_encode(json_t *form)
 	return body;
 }
 
-/* A signed-in actor: the session and its CSRF token (both NULL for the visitor). */
-struct signed_in {
-	char *session, *csrf;
-};
-
-static struct signed_in sign_in_as(struct world *w, int actor)
-{
-	struct signed_in s = {NULL, NULL};
-	if (actor == ANON)
-		return s;
-	s.session = w_sign_in(w, &w_actors[actor]);
-	s.csrf = w_session_csrf(w, s.session);
-	if (!s.csrf)
-		fail_msg("%s: no CSRF token after signing in", w_actors[actor].name);
-	return s;
-}
-
-static void signed_out(struct signed_in *s)
-{
-	free(s->session), free(s->csrf);
-}
-
 static void get_page(struct world *w, struct h_resp *r, const char *path, const char *session, long status)
 {
 	struct call c = {"GET", path, NULL, NULL, NULL, NULL, {.session = session}};
@@ -1767,7 +1745,7 @@ static void send_pwrite(struct world *w, struct h_resp *r, int actor, const stru
 static void run_matrix(struct world *w, int actor)
 {
 	const struct actor *a = &w_actors[actor];
-	struct signed_in s = sign_in_as(w, actor);
+	struct signed_in s = w_sign_in_as(w, actor);
 	int failures = 0, cells = 0;
 	for (size_t i = 0; i < NPWRITES; i++) {
 		const struct pwrite *pw = &pwrites[i];
@@ -1805,7 +1783,7 @@ static void run_matrix(struct world *w, int actor)
 		h_resp_free(&r);
 		json_decref(old_doc), json_decref(new);
 	}
-	signed_out(&s);
+	w_signed_out(&s);
 	if (failures)
 		fail_msg("%d of %d cells of the plans' access-control matrix for %s went wrong (listed above)", failures, cells,
 			 a->name);
@@ -1939,7 +1917,7 @@ static void csrf_check_done(struct world *w, const struct csrf_plan *c, json_t *
 static void test_csrf(void **state)
 {
 	struct world *w = *state;
-	struct signed_in ada = sign_in_as(w, ADMIN), paul = sign_in_as(w, MEMBER);
+	struct signed_in ada = w_sign_in_as(w, ADMIN), paul = w_sign_in_as(w, MEMBER);
 	char *wrong = h_strf("%s", ada.csrf);
 	wrong[0] = wrong[0] == 'A' ? 'B' : 'A';
 	struct csrf_case bad[W_CSRF_CASES];
@@ -1981,7 +1959,7 @@ static void test_csrf(void **state)
 	if (!paul_now || strcmp(paul_now, paul.csrf) != 0)
 		fail_msg("paul's session should be untouched");
 	free(paul_now);
-	signed_out(&ada), signed_out(&paul);
+	w_signed_out(&ada), w_signed_out(&paul);
 	free(wrong);
 }
 
@@ -2025,7 +2003,7 @@ static void test_matrix_covers_the_rules(void **state)
  * the same (now old) form is a conflict that shows both versions and keeps the text. */
 static void form_flow(struct world *w, const char *section)
 {
-	struct signed_in marie = sign_in_as(w, NICE);
+	struct signed_in marie = w_sign_in_as(w, NICE);
 	char *path = h_strf("/plans/nice/edit/%s", section), *etag;
 	json_t *doc = plan_doc(w, "nice", &etag), *content = json_object_get(doc, "content");
 	long long rev = num(doc, "revision");
@@ -2098,7 +2076,7 @@ static void form_flow(struct world *w, const char *section)
 
 	json_decref(kept), json_decref(want), json_decref(saved), json_decref(old_form), json_decref(form), json_decref(doc);
 	free(before), free(loc), free(base), free(path), free(etag);
-	signed_out(&marie);
+	w_signed_out(&marie);
 }
 
 /* The form flow on a section whose key is not a slug (key_focus): the Edit links of
@@ -2118,7 +2096,7 @@ static void test_form_objectives(void **state)
 static void test_every_edit_link_opens_a_form(void **state)
 {
 	struct world *w = *state;
-	struct signed_in marie = sign_in_as(w, NICE);
+	struct signed_in marie = w_sign_in_as(w, NICE);
 	struct h_resp r;
 	get_page(w, &r, "/plans/nice", marie.session, 200);
 	char *page = h_strf("%s", r.body);
@@ -2142,7 +2120,7 @@ static void test_every_edit_link_opens_a_form(void **state)
 	if (links < (int)NSECTIONS - 1 || broken)
 		fail_msg("/plans/nice: %d Edit links, %d of them broken (listed above)", links, broken);
 	free(page);
-	signed_out(&marie);
+	w_signed_out(&marie);
 }
 
 /* The 409 page's form is based on the revision now current (the one whose changes it
@@ -2150,7 +2128,7 @@ static void test_every_edit_link_opens_a_form(void **state)
 static void test_form_conflict_saved_again(void **state)
 {
 	struct world *w = *state;
-	struct signed_in marie = sign_in_as(w, NICE);
+	struct signed_in marie = w_sign_in_as(w, NICE);
 	const char *path = "/plans/nice/edit/objectives";
 	struct h_resp r;
 	get_page(w, &r, path, marie.session, 200);
@@ -2176,7 +2154,7 @@ static void test_form_conflict_saved_again(void **state)
 	assert_string_equal(str(json_object_get(now, "content"), "objectives"), "Second: olive oil.");
 	json_decref(now), json_decref(doc), json_decref(again), json_decref(old), json_decref(form);
 	free(current);
-	signed_out(&marie);
+	w_signed_out(&marie);
 }
 
 /* Fails unless every field of the form sent is in the form kept with the same value
@@ -2200,7 +2178,7 @@ static void expect_kept(json_t *sent_form, json_t *kept, int points)
 static void test_form_activities_invalid(void **state)
 {
 	struct world *w = *state;
-	struct signed_in marie = sign_in_as(w, NICE);
+	struct signed_in marie = w_sign_in_as(w, NICE);
 	const char *path = "/plans/nice/edit/activities";
 	struct h_resp r;
 	get_page(w, &r, path, marie.session, 200);
@@ -2253,7 +2231,7 @@ static void test_form_activities_invalid(void **state)
 		fail_msg("saving the activities form changed more than the date");
 	json_decref(was), json_decref(now), json_decref(kept), json_decref(doc), json_decref(form);
 	free(before);
-	signed_out(&marie);
+	w_signed_out(&marie);
 }
 
 /* The 422 page of the activities form keeps every activity's sub-points as typed, and
@@ -2261,7 +2239,7 @@ static void test_form_activities_invalid(void **state)
 static void test_form_activities_422_keeps_sub_points(void **state)
 {
 	struct world *w = *state;
-	struct signed_in marie = sign_in_as(w, NICE);
+	struct signed_in marie = w_sign_in_as(w, NICE);
 	const char *path = "/plans/nice/edit/activities";
 	json_t *doc = plan_doc(w, "nice", NULL);
 	struct h_resp r;
@@ -2285,7 +2263,7 @@ static void test_form_activities_422_keeps_sub_points(void **state)
 	if (!json_equal(was, json_object_get(json_object_get(now, "content"), "activities")))
 		fail_msg("sending the 422 page's form again changed more than the date (sub-points lost?)");
 	json_decref(was), json_decref(now), json_decref(kept), json_decref(form), json_decref(doc);
-	signed_out(&marie);
+	w_signed_out(&marie);
 }
 
 /* Who may use the forms: Rome's coordinator and members are refused, visitors sent to
@@ -2293,7 +2271,7 @@ static void test_form_activities_422_keeps_sub_points(void **state)
 static void test_form_permissions(void **state)
 {
 	struct world *w = *state;
-	struct signed_in romeo = sign_in_as(w, ROME), paul = sign_in_as(w, MEMBER), marie = sign_in_as(w, NICE);
+	struct signed_in romeo = w_sign_in_as(w, ROME), paul = w_sign_in_as(w, MEMBER), marie = w_sign_in_as(w, NICE);
 	const char *path = "/plans/nice/edit/objectives";
 	char *before = state_of(w);
 	json_t *doc = plan_doc(w, "nice", NULL);
@@ -2351,14 +2329,14 @@ static void test_form_permissions(void **state)
 	expect_same_state(w, before, "refused forms");
 	json_decref(doc);
 	free(before), free(base);
-	signed_out(&romeo), signed_out(&paul), signed_out(&marie);
+	w_signed_out(&romeo), w_signed_out(&paul), w_signed_out(&marie);
 }
 
 /* The restore form of the revisions page. */
 static void test_form_restore(void **state)
 {
 	struct world *w = *state;
-	struct signed_in marie = sign_in_as(w, NICE);
+	struct signed_in marie = w_sign_in_as(w, NICE);
 	json_t *doc = plan_doc(w, "nice", NULL), *first = plan_content(w, "nice", 1);
 	long long rev = num(doc, "revision");
 	const char *action = "/plans/nice/revisions/1/restore";
@@ -2392,7 +2370,7 @@ static void test_form_restore(void **state)
 	expect_same_state(w, before, "a stale restore form");
 	json_decref(now), json_decref(form), json_decref(first), json_decref(doc);
 	free(before), free(base);
-	signed_out(&marie);
+	w_signed_out(&marie);
 }
 
 /* =================================================================================== */

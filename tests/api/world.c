@@ -504,3 +504,20 @@ void w_csrf_cases(const struct world *w, const char *token, const char *other, c
 	};
 	memcpy(out, cases, sizeof cases);
 }
+
+struct signed_in w_sign_in_as(struct world *w, int actor)
+{
+	struct signed_in s = {NULL, NULL};
+	if (actor == ANON)
+		return s;
+	s.session = w_sign_in(w, &w_actors[actor]);
+	s.csrf = w_session_csrf(w, s.session);
+	if (!s.csrf)
+		fail_msg("%s: no CSRF token after signing in", w_actors[actor].name);
+	return s;
+}
+
+void w_signed_out(struct signed_in *s)
+{
+	free(s->session), free(s->csrf);
+}

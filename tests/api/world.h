@@ -133,6 +133,15 @@ char *w_sign_in(struct world *w, const struct actor *a);
  * is not signed in. */
 char *w_session_csrf(struct world *w, const char *session);
 
+/* A signed-in actor: the session and its CSRF token (both NULL for the visitor). */
+struct signed_in {
+	char *session, *csrf;
+};
+/* Signs actor (ANON, MEMBER, ...) in through the form; the visitor gets NULLs. */
+struct signed_in w_sign_in_as(struct world *w, int actor);
+/* Frees what w_sign_in_as gave (the session stays open on the server). */
+void w_signed_out(struct signed_in *s);
+
 /* The ways a state-changing request from a session can be forged or come from elsewhere:
  * each with the CSRF token it carries (NULL: none), its Origin (NULL: none), and the
  * error code a JSON answer gives. Built from the session's token, another session's,
