@@ -15,7 +15,7 @@
 #include "core/password.h"
 #include "core/token.h"
 #include "store/accounts.h"
-#include "testdb.h"
+#include "teststore.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -209,9 +209,7 @@ static void throttle_rules(void **state)
 /* ---- on the database ---- */
 
 struct fixture {
-	struct testdb tdb;
-	struct store *st;
-	struct db *db;
+	struct teststore ts;
 	struct account nice, admin;   /* a coordinator of Nice, an admin */
 };
 
@@ -232,16 +230,11 @@ static void add_account(struct db *db, struct account *a, const char *login, enu
 static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof *f);
-	assert_int_equal(testdb_create(&f->tdb), 0);
-	char err[512];
-	f->st = store_open(f->tdb.target, 1, 2, err, sizeof err);
-	if (!f->st)
-		fail_msg("%s", err);
-	f->db = store_acquire(f->st);
-	assert_int_equal(testdb_sql(&f->tdb, "INSERT INTO cities (slug, name, country) VALUES ('nice', 'Nice', 'FR'),"
+	teststore_open(&f->ts, 2);
+	assert_int_equal(testdb_sql(&f->ts.tdb, "INSERT INTO cities (slug, name, country) VALUES ('nice', 'Nice', 'FR'),"
 				    " ('rome', 'Roma', 'IT'), ('haikou', 'Haikou', 'CN')"), 0);
-	add_account(f->db, &f->nice, "marie", ROLE_COORDINATOR, "nice");
-	add_account(f->db, &f->admin, "root", ROLE_ADMIN, NULL);
+	add_account(f->ts.db, &f->nice, "marie", ROLE_COORDINATOR, "nice");
+	add_account(f->ts.db, &f->admin, "root", ROLE_ADMIN, NULL);
 	*state = f;
 	return 0;
 }
@@ -249,9 +242,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
-	store_release(f->st, f->db);
-	store_close(f->st);
-	testdb_drop(&f->tdb);
+	teststore_close(&f->ts);
 	free(f);
 	return 0;
 }
@@ -261,13 +252,13 @@ static void accounts_stored(void **state)
 	struct fixture *f = *state;
 	struct account a;
 	char hash[PASSWORD_HASH_MAX];
-	assert_int_equal(accounts_user_find(f->db, "marie", &a, hash), STORE_OK);
+	assert_int_equal(accounts_user_find(f->ts.db, "marie", &a, hash), STORE_OK);
 	assert_int_equal(a.user.role, ROLE_COORDINATOR);
 	assert_int_equal(a.user.ncities, 1);
 	assert_string_equal(a.user.cities[0], "nice");
 	assert_int_equal(strncmp(hash, "$argon2id$", 10), 0);
 	assert_int_equal(a.created_at, T0);
-	assert_int_equal(accounts_user_find(f->db, "nobody", &a, NULL), STORE_NOT_FOUND);
+	assert_int_equal(accounts_user_find(f->ts.db, "nobody", &a, NULL), STORE_NOT_FOUND);
 
 	struct account dup;
 	struct errors errs;
@@ -275,7 +266,7 @@ static void accounts_stored(void **state)
 	memset(&dup, 0, sizeof dup);
 	snprintf(dup.user.login, sizeof dup.user.login, "marie");
 	dup.user.role = ROLE_MEMBER;
-	assert_int_equal(accounts_user_add(f->db, &dup, "x", T0, &errs), STORE_INVALID);
+	assert_int_equal(accounts_user_add(f->ts.db, &dup, "x", T0, &errs), STORE_INVALID);
 	assert_string_equal(errs.e[0].field, "login");
 
 	/* a role change replaces the cities; an unknown city is refused and names the field */
@@ -283,20 +274,20 @@ static void accounts_stored(void **state)
 	a.user.ncities = 2;
 	snprintf(a.user.cities[0], sizeof a.user.cities[0], "rome");
 	snprintf(a.user.cities[1], sizeof a.user.cities[1], "haikou");
-	assert_int_equal(accounts_user_find(f->db, "marie", &dup, NULL), STORE_OK);
+	assert_int_equal(accounts_user_find(f->ts.db, "marie", &dup, NULL), STORE_OK);
 	a.user.id = dup.user.id;
-	assert_int_equal(accounts_user_set_role(f->db, &a.user, &errs), STORE_OK);
-	assert_int_equal(accounts_user_find(f->db, "marie", &dup, NULL), STORE_OK);
+	assert_int_equal(accounts_user_set_role(f->ts.db, &a.user, &errs), STORE_OK);
+	assert_int_equal(accounts_user_find(f->ts.db, "marie", &dup, NULL), STORE_OK);
 	assert_int_equal(dup.user.ncities, 2);
 	assert_string_equal(dup.user.cities[0], "haikou");   /* by slug */
 	errors_init(&errs);
 	snprintf(a.user.cities[1], sizeof a.user.cities[1], "atlantis");
-	assert_int_equal(accounts_user_set_role(f->db, &a.user, &errs), STORE_INVALID);
+	assert_int_equal(accounts_user_set_role(f->ts.db, &a.user, &errs), STORE_INVALID);
 	assert_string_equal(errs.e[0].field, "city");
 	assert_non_null(strstr(errs.e[0].message, "atlantis"));
 
 	json_t *list;
-	assert_int_equal(accounts_user_list(f->db, &list), STORE_OK);
+	assert_int_equal(accounts_user_list(f->ts.db, &list), STORE_OK);
 	assert_int_equal(json_array_size(list), 2);
 	assert_string_equal(json_string_value(json_object_get(json_array_get(list, 0), "login")), "marie");
 	assert_string_equal(json_string_value(json_object_get(json_array_get(list, 1), "role")), "admin");
@@ -310,12 +301,12 @@ static void new_session(struct fixture *f, const struct account *a, int64_t at, 
 	token_new(token, "");
 	token_new(csrf, "");
 	token_hash(token, hash);
-	assert_int_equal(accounts_session_create(f->db, a->user.id, hash, csrf, at, max), STORE_OK);
+	assert_int_equal(accounts_session_create(f->ts.db, a->user.id, hash, csrf, at, max), STORE_OK);
 }
 
 static int find(struct fixture *f, const char *hash, int64_t now, struct user *u, struct session *s)
 {
-	return accounts_session_find(f->db, hash, now, 1800, u, s);
+	return accounts_session_find(f->ts.db, hash, now, 1800, u, s);
 }
 
 static void session_idle_expiry(void **state)
@@ -363,7 +354,7 @@ static void session_rotation_and_disabling(void **state)
 	assert_int_equal(find(f, first, T0 + 1, &u, &s1), STORE_OK);
 	/* signing in again: a new token, the old session ended */
 	new_session(f, &f->nice, T0 + 2, 43200, second);
-	assert_int_equal(accounts_session_delete(f->db, s1.id), STORE_OK);
+	assert_int_equal(accounts_session_delete(f->ts.db, s1.id), STORE_OK);
 	assert_string_not_equal(first, second);
 	assert_int_equal(find(f, first, T0 + 3, &u, &s1), STORE_NOT_FOUND);
 	assert_int_equal(find(f, second, T0 + 3, &u, &s2), STORE_OK);
@@ -371,12 +362,12 @@ static void session_rotation_and_disabling(void **state)
 	/* purging removes what has expired, and only that */
 	new_session(f, &f->admin, T0, 43200, other);
 	assert_int_equal(find(f, second, T0 + 1000, &u, &s2), STORE_OK);
-	assert_int_equal(db_int1(f->db, "SELECT count(*) FROM sessions", NULL, -1), 2);
-	assert_int_equal(accounts_sessions_purge(f->db, T0 + 1805, 1800), STORE_OK);
-	assert_int_equal(db_int1(f->db, "SELECT count(*) FROM sessions", NULL, -1), 1);   /* other: idle since T0 */
+	assert_int_equal(db_int1(f->ts.db, "SELECT count(*) FROM sessions", NULL, -1), 2);
+	assert_int_equal(accounts_sessions_purge(f->ts.db, T0 + 1805, 1800), STORE_OK);
+	assert_int_equal(db_int1(f->ts.db, "SELECT count(*) FROM sessions", NULL, -1), 1);   /* other: idle since T0 */
 	assert_int_equal(find(f, second, T0 + 1805, &u, &s2), STORE_OK);
 	/* a disabled account's sessions stop at once */
-	assert_int_equal(accounts_user_disable(f->db, f->nice.user.id), STORE_OK);
+	assert_int_equal(accounts_user_disable(f->ts.db, f->nice.user.id), STORE_OK);
 	assert_int_equal(find(f, second, T0 + 1806, &u, &s2), STORE_NOT_FOUND);
 }
 
@@ -388,27 +379,27 @@ static void api_tokens(void **state)
 	struct user u;
 	token_new(token, TOKEN_API_PREFIX);
 	token_hash(token, hash);
-	assert_int_equal(accounts_token_create(f->db, f->nice.user.id, "ci", hash, T0, 0, &id), STORE_OK);
-	assert_int_equal(accounts_token_find(f->db, hash, T0 + 100000000, &u), STORE_OK);   /* no expiry */
+	assert_int_equal(accounts_token_create(f->ts.db, f->nice.user.id, "ci", hash, T0, 0, &id), STORE_OK);
+	assert_int_equal(accounts_token_find(f->ts.db, hash, T0 + 100000000, &u), STORE_OK);   /* no expiry */
 	assert_string_equal(u.login, "marie");
 	assert_string_equal(u.cities[0], "nice");
 	token_new(token, TOKEN_API_PREFIX);
 	token_hash(token, later);
-	assert_int_equal(accounts_token_create(f->db, f->admin.user.id, "", later, T0, T0 + 86400, &id2), STORE_OK);
-	assert_int_equal(accounts_token_find(f->db, later, T0 + 86399, &u), STORE_OK);
-	assert_int_equal(accounts_token_find(f->db, later, T0 + 86400, &u), STORE_NOT_FOUND);   /* expired */
+	assert_int_equal(accounts_token_create(f->ts.db, f->admin.user.id, "", later, T0, T0 + 86400, &id2), STORE_OK);
+	assert_int_equal(accounts_token_find(f->ts.db, later, T0 + 86399, &u), STORE_OK);
+	assert_int_equal(accounts_token_find(f->ts.db, later, T0 + 86400, &u), STORE_NOT_FOUND);   /* expired */
 	assert_int_equal(u.id, 0);
 	token_hash("c2c_not-a-token-anyone-was-given-xxxxxxxxxxxxxx", unknown);
-	assert_int_equal(accounts_token_find(f->db, unknown, T0, &u), STORE_NOT_FOUND);
+	assert_int_equal(accounts_token_find(f->ts.db, unknown, T0, &u), STORE_NOT_FOUND);
 	int was;
-	assert_int_equal(accounts_token_revoke(f->db, id, T0 + 5, &was), STORE_OK);
+	assert_int_equal(accounts_token_revoke(f->ts.db, id, T0 + 5, &was), STORE_OK);
 	assert_false(was);
-	assert_int_equal(accounts_token_find(f->db, hash, T0 + 6, &u), STORE_NOT_FOUND);   /* revoked */
-	assert_int_equal(accounts_token_revoke(f->db, id, T0 + 7, &was), STORE_OK);
+	assert_int_equal(accounts_token_find(f->ts.db, hash, T0 + 6, &u), STORE_NOT_FOUND);   /* revoked */
+	assert_int_equal(accounts_token_revoke(f->ts.db, id, T0 + 7, &was), STORE_OK);
 	assert_true(was);
-	assert_int_equal(accounts_token_revoke(f->db, id2 + 100, T0, &was), STORE_NOT_FOUND);
+	assert_int_equal(accounts_token_revoke(f->ts.db, id2 + 100, T0, &was), STORE_NOT_FOUND);
 	json_t *list;
-	assert_int_equal(accounts_token_list(f->db, &list), STORE_OK);
+	assert_int_equal(accounts_token_list(f->ts.db, &list), STORE_OK);
 	assert_int_equal(json_array_size(list), 2);
 	json_t *first = json_array_get(list, 0);
 	assert_int_equal(json_integer_value(json_object_get(first, "revoked_at")), T0 + 5);
@@ -416,8 +407,8 @@ static void api_tokens(void **state)
 	assert_null(json_object_get(first, "token_hash"));   /* never shown */
 	json_decref(list);
 	/* a disabled account's tokens stop at once */
-	assert_int_equal(accounts_user_disable(f->db, f->admin.user.id), STORE_OK);
-	assert_int_equal(accounts_token_find(f->db, later, T0 + 1, &u), STORE_NOT_FOUND);
+	assert_int_equal(accounts_user_disable(f->ts.db, f->admin.user.id), STORE_OK);
+	assert_int_equal(accounts_token_find(f->ts.db, later, T0 + 1, &u), STORE_NOT_FOUND);
 }
 
 static void failed_sign_ins_counted(void **state)
@@ -426,26 +417,26 @@ static void failed_sign_ins_counted(void **state)
 	int64_t recent[THROTTLE_FAILURES];
 	int n;
 	for (int i = 0; i < 7; i++)   /* one every 5 s */
-		assert_int_equal(accounts_attempt_add(f->db, "login:marie", T0 + 5 * i, NULL), STORE_OK);
-	assert_int_equal(accounts_attempt_add(f->db, "addr:127.0.0.1", T0, NULL), STORE_OK);
-	assert_int_equal(accounts_attempts_recent(f->db, "login:marie", T0 + 30 - THROTTLE_WINDOW, recent, &n), STORE_OK);
+		assert_int_equal(accounts_attempt_add(f->ts.db, "login:marie", T0 + 5 * i, NULL), STORE_OK);
+	assert_int_equal(accounts_attempt_add(f->ts.db, "addr:127.0.0.1", T0, NULL), STORE_OK);
+	assert_int_equal(accounts_attempts_recent(f->ts.db, "login:marie", T0 + 30 - THROTTLE_WINDOW, recent, &n), STORE_OK);
 	assert_int_equal(n, THROTTLE_FAILURES);   /* at most five are looked at */
 	assert_int_equal(recent[0], T0 + 30);
 	assert_int_equal(recent[4], T0 + 10);
 	assert_int_equal(throttle_wait(recent, n, T0 + 30), 10 + THROTTLE_WINDOW - 30);
 	/* a minute later only the newest remain in the window */
-	assert_int_equal(accounts_attempts_recent(f->db, "login:marie", T0 + 80 - THROTTLE_WINDOW, recent, &n), STORE_OK);
+	assert_int_equal(accounts_attempts_recent(f->ts.db, "login:marie", T0 + 80 - THROTTLE_WINDOW, recent, &n), STORE_OK);
 	assert_int_equal(n, 2);
 	assert_int_equal(throttle_wait(recent, n, T0 + 80), 0);
-	assert_int_equal(accounts_attempts_recent(f->db, "addr:127.0.0.1", T0 - 1, recent, &n), STORE_OK);
+	assert_int_equal(accounts_attempts_recent(f->ts.db, "addr:127.0.0.1", T0 - 1, recent, &n), STORE_OK);
 	assert_int_equal(n, 1);
 	/* cleared after a successful sign-in; other keys stay */
-	assert_int_equal(accounts_attempts_clear(f->db, "login:marie"), STORE_OK);
-	assert_int_equal(accounts_attempts_recent(f->db, "login:marie", 0, recent, &n), STORE_OK);
+	assert_int_equal(accounts_attempts_clear(f->ts.db, "login:marie"), STORE_OK);
+	assert_int_equal(accounts_attempts_recent(f->ts.db, "login:marie", 0, recent, &n), STORE_OK);
 	assert_int_equal(n, 0);
 	/* old rows are pruned as new ones arrive */
-	assert_int_equal(accounts_attempt_add(f->db, "login:other", T0 + 100000, NULL), STORE_OK);
-	assert_int_equal(accounts_attempts_recent(f->db, "addr:127.0.0.1", 0, recent, &n), STORE_OK);
+	assert_int_equal(accounts_attempt_add(f->ts.db, "login:other", T0 + 100000, NULL), STORE_OK);
+	assert_int_equal(accounts_attempts_recent(f->ts.db, "addr:127.0.0.1", 0, recent, &n), STORE_OK);
 	assert_int_equal(n, 0);
 }
 
@@ -457,7 +448,7 @@ static json_t *newest_change(struct fixture *f, const char *kind, const char *ke
 {
 	struct audit_query q = {.entity = kind, .record = key, .limit = 1};
 	json_t *rows;
-	assert_int_equal(store_audit_list(f->db, &q, &rows), STORE_OK);
+	assert_int_equal(store_audit_list(f->ts.db, &q, &rows), STORE_OK);
 	json_t *row = json_array_get(rows, 0);
 	if (!row)
 		fail_msg("no audit row for %s/%s", kind, key);
@@ -481,7 +472,7 @@ static void expect_changes(json_t *changes, const char *want)
 
 static int64_t audit_rows(struct fixture *f)
 {
-	return db_int1(f->db, "SELECT count(*) FROM audit", NULL, -1);
+	return db_int1(f->ts.db, "SELECT count(*) FROM audit", NULL, -1);
 }
 
 /* No password hash, token or token hash anywhere in the log. */
@@ -489,7 +480,7 @@ static void expect_no_secret(struct fixture *f, const char *token, const char *h
 {
 	json_t *rows;
 	struct audit_query q = {.limit = 1000};
-	assert_int_equal(store_audit_list(f->db, &q, &rows), STORE_OK);
+	assert_int_equal(store_audit_list(f->ts.db, &q, &rows), STORE_OK);
 	char *text = json_dumps(rows, JSON_COMPACT);
 	if (strstr(text, "argon2") || (token && strstr(text, token + 4)) || (hash && strstr(text, hash)))
 		fail_msg("the audit log holds a secret: %s", text);
@@ -500,34 +491,34 @@ static void expect_no_secret(struct fixture *f, const char *token, const char *h
 static void account_changes_audited(void **state)
 {
 	struct fixture *f = *state;
-	db_set_actor(f->db, "operator", "cli");
+	db_set_actor(f->ts.db, "operator", "cli");
 	struct account a;
-	add_account(f->db, &a, "li.wei", ROLE_COORDINATOR, "haikou");
+	add_account(f->ts.db, &a, "li.wei", ROLE_COORDINATOR, "haikou");
 	expect_changes(newest_change(f, AUDIT_USER, "li.wei", "create"),
 		       "{\"cities\":{\"after\":[\"haikou\"]},\"role\":{\"after\":\"coordinator\"}}");
-	assert_int_equal(accounts_user_set_password(f->db, a.user.id, "$argon2id$v=19$m=65536,t=2,p=1$bmV3c2FsdA$bmV3"), STORE_OK);
+	assert_int_equal(accounts_user_set_password(f->ts.db, a.user.id, "$argon2id$v=19$m=65536,t=2,p=1$bmV3c2FsdA$bmV3"), STORE_OK);
 	expect_changes(newest_change(f, AUDIT_USER, "li.wei", "update"), "{\"password\":{\"after\":\"changed\"}}");
-	assert_int_equal(accounts_user_disable(f->db, a.user.id), STORE_OK);
+	assert_int_equal(accounts_user_disable(f->ts.db, a.user.id), STORE_OK);
 	expect_changes(newest_change(f, AUDIT_USER, "li.wei", "update"), "{\"disabled\":{\"after\":true,\"before\":false}}");
 	int64_t n = audit_rows(f);
-	assert_int_equal(accounts_user_disable(f->db, a.user.id), STORE_OK);   /* already: nothing to record */
+	assert_int_equal(accounts_user_disable(f->ts.db, a.user.id), STORE_OK);   /* already: nothing to record */
 	assert_int_equal(audit_rows(f), n);
-	assert_int_equal(accounts_user_enable(f->db, a.user.id), STORE_OK);
+	assert_int_equal(accounts_user_enable(f->ts.db, a.user.id), STORE_OK);
 	expect_changes(newest_change(f, AUDIT_USER, "li.wei", "update"), "{\"disabled\":{\"after\":false,\"before\":true}}");
 	a.user.ncities = 2;
 	snprintf(a.user.cities[0], sizeof a.user.cities[0], "rome");
 	snprintf(a.user.cities[1], sizeof a.user.cities[1], "haikou");
 	struct errors errs;
 	errors_init(&errs);
-	assert_int_equal(accounts_user_set_role(f->db, &a.user, &errs), STORE_OK);
+	assert_int_equal(accounts_user_set_role(f->ts.db, &a.user, &errs), STORE_OK);
 	expect_changes(newest_change(f, AUDIT_USER, "li.wei", "update"),
 		       "{\"cities\":{\"after\":[\"haikou\",\"rome\"],\"before\":[\"haikou\"]}}");
 	n = audit_rows(f);
-	assert_int_equal(accounts_user_set_role(f->db, &a.user, &errs), STORE_OK);   /* the same again */
+	assert_int_equal(accounts_user_set_role(f->ts.db, &a.user, &errs), STORE_OK);   /* the same again */
 	assert_int_equal(audit_rows(f), n);
 	a.user.role = ROLE_MEMBER;
 	a.user.ncities = 0;
-	assert_int_equal(accounts_user_set_role(f->db, &a.user, &errs), STORE_OK);
+	assert_int_equal(accounts_user_set_role(f->ts.db, &a.user, &errs), STORE_OK);
 	expect_changes(newest_change(f, AUDIT_USER, "li.wei", "update"), "{\"cities\":{\"after\":[],\"before\":"
 		       "[\"haikou\",\"rome\"]},\"role\":{\"after\":\"member\",\"before\":\"coordinator\"}}");
 	expect_no_secret(f, NULL, NULL);
@@ -536,21 +527,21 @@ static void account_changes_audited(void **state)
 static void token_changes_audited(void **state)
 {
 	struct fixture *f = *state;
-	db_set_actor(f->db, "operator", "cli");
+	db_set_actor(f->ts.db, "operator", "cli");
 	char token[TOKEN_TEXT_MAX], hash[TOKEN_HASH_MAX], key[24];
 	int64_t id;
 	int was;
 	token_new(token, TOKEN_API_PREFIX);
 	token_hash(token, hash);
-	assert_int_equal(accounts_token_create(f->db, f->nice.user.id, "nightly sync", hash, T0, T0 + 86400, &id), STORE_OK);
+	assert_int_equal(accounts_token_create(f->ts.db, f->nice.user.id, "nightly sync", hash, T0, T0 + 86400, &id), STORE_OK);
 	snprintf(key, sizeof key, "%lld", (long long)id);
 	expect_changes(newest_change(f, AUDIT_TOKEN, key, "create"), "{\"expires_at\":{\"after\":\"2027-01-16T08:00:00Z\"},"
 		       "\"name\":{\"after\":\"nightly sync\"},\"user\":{\"after\":\"marie\"}}");
-	assert_int_equal(accounts_token_revoke(f->db, id, T0 + 5, &was), STORE_OK);
+	assert_int_equal(accounts_token_revoke(f->ts.db, id, T0 + 5, &was), STORE_OK);
 	expect_changes(newest_change(f, AUDIT_TOKEN, key, "update"),
 		       "{\"revoked_at\":{\"after\":\"2027-01-15T08:00:05Z\",\"before\":null}}");
 	int64_t n = audit_rows(f);
-	assert_int_equal(accounts_token_revoke(f->db, id, T0 + 6, &was), STORE_OK);   /* already revoked */
+	assert_int_equal(accounts_token_revoke(f->ts.db, id, T0 + 6, &was), STORE_OK);   /* already revoked */
 	assert_true(was);
 	assert_int_equal(audit_rows(f), n);
 	expect_no_secret(f, token, hash);
@@ -561,13 +552,13 @@ static void audit_rolls_back_with_the_change(void **state)
 {
 	struct fixture *f = *state;
 	int64_t n = audit_rows(f);
-	assert_int_equal(db_begin_write(f->db), DB_OK);
-	assert_int_equal(accounts_user_disable(f->db, f->nice.user.id), STORE_OK);
+	assert_int_equal(db_begin_write(f->ts.db), DB_OK);
+	assert_int_equal(accounts_user_disable(f->ts.db, f->nice.user.id), STORE_OK);
 	assert_int_equal(audit_rows(f), n + 1);
-	assert_int_equal(db_rollback(f->db), DB_OK);
+	assert_int_equal(db_rollback(f->ts.db), DB_OK);
 	assert_int_equal(audit_rows(f), n);
 	struct account a;
-	assert_int_equal(accounts_user_find(f->db, "marie", &a, NULL), STORE_OK);
+	assert_int_equal(accounts_user_find(f->ts.db, "marie", &a, NULL), STORE_OK);
 	assert_false(a.disabled);
 }
 
@@ -578,18 +569,18 @@ static void kept_city_not_deleted(void **state)
 	struct fixture *f = *state;
 	struct errors errs;
 	errors_init(&errs);
-	assert_int_equal(store_delete(f->db, &entity_city, "nice", &errs), STORE_INVALID);
+	assert_int_equal(store_delete(f->ts.db, &entity_city, "nice", &errs), STORE_INVALID);
 	assert_string_equal(errs.e[0].code, "conflict");
 	assert_non_null(strstr(errs.e[0].message, "marie"));
 	json_t *nice;
-	assert_int_equal(store_get(f->db, &entity_city, "nice", &nice), STORE_OK);
+	assert_int_equal(store_get(f->ts.db, &entity_city, "nice", &nice), STORE_OK);
 	json_decref(nice);
 	struct user u = f->nice.user;
 	snprintf(u.cities[0], sizeof u.cities[0], "rome");
 	errors_init(&errs);
-	assert_int_equal(accounts_user_set_role(f->db, &u, &errs), STORE_OK);
-	assert_int_equal(store_delete(f->db, &entity_city, "nice", &errs), STORE_OK);
-	assert_int_equal(store_get(f->db, &entity_city, "nice", &nice), STORE_NOT_FOUND);
+	assert_int_equal(accounts_user_set_role(f->ts.db, &u, &errs), STORE_OK);
+	assert_int_equal(store_delete(f->ts.db, &entity_city, "nice", &errs), STORE_OK);
+	assert_int_equal(store_get(f->ts.db, &entity_city, "nice", &nice), STORE_NOT_FOUND);
 }
 
 int main(void)

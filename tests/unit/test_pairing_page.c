@@ -14,7 +14,7 @@
 #include "import/pairing_page.h"
 #include "store/store.h"
 #include "util/buf.h"
-#include "testdb.h"
+#include "teststore.h"
 
 #include <glob.h>
 #include <math.h>
@@ -440,20 +440,13 @@ static void test_seed_page(void **state)
 /* A fresh database per test: an SQLite file, or a PostgreSQL database when the suite runs
  * under scripts/with-postgres (tests/common/testdb.h). */
 struct fixture {
-	struct testdb tdb;
-	struct store *st;
-	struct db *db;
+	struct teststore ts;
 };
 
 static int db_setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof *f);
-	assert_int_equal(testdb_create(&f->tdb), 0);
-	char err[512];
-	f->st = store_open(f->tdb.target, 1, 1, err, sizeof err);
-	if (!f->st)
-		fail_msg("store_open: %s", err);
-	f->db = store_acquire(f->st);
+	teststore_open(&f->ts, 1);
 	*state = f;
 	return 0;
 }
@@ -461,9 +454,7 @@ static int db_setup(void **state)
 static int db_teardown(void **state)
 {
 	struct fixture *f = *state;
-	store_release(f->st, f->db);
-	store_close(f->st);
-	testdb_drop(&f->tdb);
+	teststore_close(&f->ts);
 	free(f);
 	return 0;
 }
@@ -482,7 +473,7 @@ static int import(struct fixture *f, const char *name, const char *text, const c
 		data = read_fixture(path, &len);
 	}
 	buf_reset(report);
-	int rc = pairing_import_page(f->db, name ? name : "page", name ? data : text,
+	int rc = pairing_import_page(f->ts.db, name ? name : "page", name ? data : text,
 				     name ? len : strlen(text), &opt, report);
 	free(data);
 	return rc;
@@ -496,7 +487,7 @@ static void put_json(struct fixture *f, const struct entity *e, const char *text
 	assert_non_null(in);
 	errors_init(&errs);
 	assert_int_equal(record_validate(e, in, &rec, &errs), 0);
-	assert_int_equal(store_put(f->db, e, rec, &outcome, &errs), STORE_OK);
+	assert_int_equal(store_put(f->ts.db, e, rec, &outcome, &errs), STORE_OK);
 	json_decref(in);
 	json_decref(rec);
 }
@@ -504,7 +495,7 @@ static void put_json(struct fixture *f, const struct entity *e, const char *text
 static json_t *get(struct fixture *f, const struct entity *e, const char *key)
 {
 	json_t *rec = NULL;
-	assert_int_equal(store_get(f->db, e, key, &rec), STORE_OK);
+	assert_int_equal(store_get(f->ts.db, e, key, &rec), STORE_OK);
 	return rec;
 }
 
@@ -514,7 +505,7 @@ static long count(struct fixture *f, const struct entity *e)
 	json_t *items;
 	char next[SLUG_MAX * 4 + 1];
 	long total = -1;
-	assert_int_equal(store_list(f->db, e, &q, &items, next, &total), STORE_OK);
+	assert_int_equal(store_list(f->ts.db, e, &q, &items, next, &total), STORE_OK);
 	json_decref(items);
 	return total;
 }
@@ -679,7 +670,7 @@ static void test_apply_seed_page(void **state)
 		 "[{\"name\":\"M\\u00e9tropole Nice C\\u00f4te d'Azur\"}],\"country\":\"FR\"}");
 	struct pairing_import_options opt = {.page = {.partner_name = "Haikou"}};
 	struct buf report = BUF_INIT(1 << 16);
-	assert_int_equal(pairing_import_page(f->db, "000.txt", text, len, &opt, &report), 0);
+	assert_int_equal(pairing_import_page(f->ts.db, "000.txt", text, len, &opt, &report), 0);
 	assert_non_null(strstr(buf_str(&report), "000.txt: city nice updated (population, area_km2, leader), "
 				"city haikou created, pairing nice-haikou created with 6 topics, 6 interests, "
 				"4 history notes\n"));

@@ -8,7 +8,7 @@
 
 #include "core/record.h"
 #include "store/store.h"
-#include "testdb.h"
+#include "teststore.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,20 +16,13 @@
 #include <unistd.h>
 
 struct fixture {
-	struct testdb tdb;
-	struct store *st;
-	struct db *db;
+	struct teststore ts;
 };
 
 static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof *f);
-	assert_int_equal(testdb_create(&f->tdb), 0);
-	char err[512];
-	f->st = store_open(f->tdb.target, 1, 2, err, sizeof err);
-	if (!f->st)
-		fail_msg("%s", err);
-	f->db = store_acquire(f->st);
+	teststore_open(&f->ts, 2);
 	*state = f;
 	return 0;
 }
@@ -37,9 +30,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
-	store_release(f->st, f->db);
-	store_close(f->st);
-	testdb_drop(&f->tdb);
+	teststore_close(&f->ts);
 	free(f);
 	return 0;
 }
@@ -74,10 +65,10 @@ static void add_cities(struct db *db)
 static void migrations_recorded(void **state)
 {
 	struct fixture *f = *state;
-	assert_int_equal(store_schema_version(f->db), store_binary_schema_version());
+	assert_int_equal(store_schema_version(f->ts.db), store_binary_schema_version());
 	assert_true(store_binary_schema_version() >= 2);
 	char err[512];
-	struct store *again = store_open(f->tdb.target, 0, 1, err, sizeof err);   /* nothing left to apply */
+	struct store *again = store_open(f->ts.tdb.target, 0, 1, err, sizeof err);   /* nothing left to apply */
 	assert_non_null(again);
 	store_close(again);
 }
@@ -85,9 +76,9 @@ static void migrations_recorded(void **state)
 static void newer_schema_refused(void **state)
 {
 	struct fixture *f = *state;
-	assert_int_equal(testdb_sql(&f->tdb, "INSERT INTO schema_migrations VALUES (9999, 'future', 'x')"), 0);
+	assert_int_equal(testdb_sql(&f->ts.tdb, "INSERT INTO schema_migrations VALUES (9999, 'future', 'x')"), 0);
 	char err[512] = "";
-	assert_null(store_open(f->tdb.target, 0, 1, err, sizeof err));
+	assert_null(store_open(f->ts.tdb.target, 0, 1, err, sizeof err));
 	assert_non_null(strstr(err, "newer"));
 }
 
@@ -98,18 +89,18 @@ static void put_get_roundtrip(void **state)
 	enum put_outcome o;
 	const char *nice = "{\"slug\":\"nice\",\"name\":\"Métropole Nice Côte d'Azur\",\"country\":\"FR\",\"population\":540000,"
 			   "\"area_km2\":1400,\"leader\":\"Christian Estrosi\",\"other_names\":[{\"name\":\"Nice\",\"lang\":\"fr\"}]}";
-	assert_int_equal(put(f->db, &entity_city, nice, &o, &errs), 0);
+	assert_int_equal(put(f->ts.db, &entity_city, nice, &o, &errs), 0);
 	assert_int_equal(o, PUT_CREATED);
-	assert_int_equal(put(f->db, &entity_city, nice, &o, &errs), 0);
+	assert_int_equal(put(f->ts.db, &entity_city, nice, &o, &errs), 0);
 	assert_int_equal(o, PUT_UNCHANGED);
 	json_t *got;
-	assert_int_equal(store_get(f->db, &entity_city, "nice", &got), 0);
+	assert_int_equal(store_get(f->ts.db, &entity_city, "nice", &got), 0);
 	assert_int_equal(record_int(got, "population"), 540000);
 	assert_string_equal(record_str(json_array_get(json_object_get(got, "other_names"), 0), "name"), "Nice");
 	json_decref(got);
-	assert_int_equal(put(f->db, &entity_city, "{\"slug\":\"nice\",\"name\":\"Nice\",\"country\":\"FR\"}", &o, &errs), 0);
+	assert_int_equal(put(f->ts.db, &entity_city, "{\"slug\":\"nice\",\"name\":\"Nice\",\"country\":\"FR\"}", &o, &errs), 0);
 	assert_int_equal(o, PUT_UPDATED);
-	assert_int_equal(store_get(f->db, &entity_city, "nope", &got), STORE_NOT_FOUND);
+	assert_int_equal(store_get(f->ts.db, &entity_city, "nope", &got), STORE_NOT_FOUND);
 	assert_null(got);
 }
 
@@ -118,21 +109,21 @@ static void references_resolved_and_checked(void **state)
 	struct fixture *f = *state;
 	struct errors errs;
 	enum put_outcome o;
-	add_cities(f->db);
-	assert_int_equal(put(f->db, &entity_cooperation, "{\"kind\":\"pairing\",\"name\":\"Nice – Haikou\",\"members\":[\"nice\",\"haikou\"],"
+	add_cities(f->ts.db);
+	assert_int_equal(put(f->ts.db, &entity_cooperation, "{\"kind\":\"pairing\",\"name\":\"Nice – Haikou\",\"members\":[\"nice\",\"haikou\"],"
 			     "\"topics\":[\"digital transition\"],\"sdgs\":[11]}", &o, &errs), 0);
 	json_t *got;
-	assert_int_equal(store_get(f->db, &entity_cooperation, "nice-haikou", &got), 0);
+	assert_int_equal(store_get(f->ts.db, &entity_cooperation, "nice-haikou", &got), 0);
 	assert_string_equal(json_string_value(json_array_get(json_object_get(got, "topics"), 0)), "Digital transition");
 	json_decref(got);
-	assert_int_equal(put(f->db, &entity_cooperation, "{\"kind\":\"pairing\",\"name\":\"Nice – Atlantis\","
+	assert_int_equal(put(f->ts.db, &entity_cooperation, "{\"kind\":\"pairing\",\"name\":\"Nice – Atlantis\","
 			     "\"members\":[\"nice\",\"atlantis\"]}", &o, &errs), STORE_INVALID);
 	assert_string_equal(errs.e[0].field, "members[1]");
 	assert_string_equal(errs.e[0].code, "unknown_reference");
-	assert_int_equal(put(f->db, &entity_cooperation, "{\"kind\":\"pairing\",\"name\":\"X\",\"members\":[\"nice\",\"granada\"],"
+	assert_int_equal(put(f->ts.db, &entity_cooperation, "{\"kind\":\"pairing\",\"name\":\"X\",\"members\":[\"nice\",\"granada\"],"
 			     "\"topics\":[\"Basket weaving\"]}", &o, &errs), STORE_INVALID);
 	assert_string_equal(errs.e[0].field, "topics[0]");
-	assert_int_equal(put(f->db, &entity_cooperation, "{\"kind\":\"pairing\",\"name\":\"Y\",\"members\":[\"nice\",\"granada\"],"
+	assert_int_equal(put(f->ts.db, &entity_cooperation, "{\"kind\":\"pairing\",\"name\":\"Y\",\"members\":[\"nice\",\"granada\"],"
 			     "\"programme\":\"nope\"}", &o, &errs), STORE_INVALID);
 	assert_string_equal(errs.e[0].field, "programme");
 }
@@ -156,23 +147,23 @@ static void filters_and_paging(void **state)
 	struct fixture *f = *state;
 	struct errors errs;
 	enum put_outcome o;
-	add_cities(f->db);
-	assert_int_equal(put(f->db, &entity_cooperation, "{\"kind\":\"pairing\",\"name\":\"Nice – Haikou\",\"members\":[\"nice\",\"haikou\"],"
+	add_cities(f->ts.db);
+	assert_int_equal(put(f->ts.db, &entity_cooperation, "{\"kind\":\"pairing\",\"name\":\"Nice – Haikou\",\"members\":[\"nice\",\"haikou\"],"
 			     "\"topics\":[\"Digital transition\"],\"sdgs\":[11],\"status\":\"active\"}", &o, &errs), 0);
-	assert_int_equal(put(f->db, &entity_cooperation, "{\"kind\":\"cluster\",\"name\":\"Haikou cluster\",\"members\":[\"haikou\",\"nice\",\"granada\"],"
+	assert_int_equal(put(f->ts.db, &entity_cooperation, "{\"kind\":\"cluster\",\"name\":\"Haikou cluster\",\"members\":[\"haikou\",\"nice\",\"granada\"],"
 			     "\"sdgs\":[9],\"status\":\"completed\"}", &o, &errs), 0);
 	const struct entity *c = &entity_cooperation;
-	assert_int_equal(list_total(f->db, c, NULL, NULL), 2);
-	assert_int_equal(list_total(f->db, c, "kind", "cluster"), 1);
-	assert_int_equal(list_total(f->db, c, "city", "granada"), 1);
-	assert_int_equal(list_total(f->db, c, "country", "CN"), 2);
-	assert_int_equal(list_total(f->db, c, "topic", "digital-transition"), 1);
-	assert_int_equal(list_total(f->db, c, "topic", "Digital Transition"), 1);
-	assert_int_equal(list_total(f->db, c, "sdg", "9"), 1);
-	assert_int_equal(list_total(f->db, c, "q", "metropole"), 2);    /* through member names, folded */
-	assert_int_equal(list_total(f->db, c, "q", "100%"), 0);         /* LIKE characters are literal */
-	assert_int_equal(list_total(f->db, &entity_city, "q", "海口"), 1);
-	assert_int_equal(list_total(f->db, &entity_city, "q", "CÔTE"), 1);
+	assert_int_equal(list_total(f->ts.db, c, NULL, NULL), 2);
+	assert_int_equal(list_total(f->ts.db, c, "kind", "cluster"), 1);
+	assert_int_equal(list_total(f->ts.db, c, "city", "granada"), 1);
+	assert_int_equal(list_total(f->ts.db, c, "country", "CN"), 2);
+	assert_int_equal(list_total(f->ts.db, c, "topic", "digital-transition"), 1);
+	assert_int_equal(list_total(f->ts.db, c, "topic", "Digital Transition"), 1);
+	assert_int_equal(list_total(f->ts.db, c, "sdg", "9"), 1);
+	assert_int_equal(list_total(f->ts.db, c, "q", "metropole"), 2);    /* through member names, folded */
+	assert_int_equal(list_total(f->ts.db, c, "q", "100%"), 0);         /* LIKE characters are literal */
+	assert_int_equal(list_total(f->ts.db, &entity_city, "q", "海口"), 1);
+	assert_int_equal(list_total(f->ts.db, &entity_city, "q", "CÔTE"), 1);
 
 	struct list_query q = {.limit = 1};
 	char next[SLUG_MAX * 4 + 1], cursor[SLUG_MAX * 4 + 1];
@@ -180,7 +171,7 @@ static void filters_and_paging(void **state)
 	long total;
 	int pages = 0;
 	do {
-		assert_int_equal(store_list(f->db, &entity_city, &q, &items, next, &total), 0);
+		assert_int_equal(store_list(f->ts.db, &entity_city, &q, &items, next, &total), 0);
 		assert_int_equal(json_array_size(items), 1);
 		assert_int_equal(total, 3);
 		json_decref(items);
@@ -194,27 +185,27 @@ static void filters_and_paging(void **state)
 static void names_match_folded(void **state)
 {
 	struct fixture *f = *state;
-	add_cities(f->db);
+	add_cities(f->ts.db);
 	char *keys[4];
-	assert_int_equal(store_match_name(f->db, &entity_city, "metropole nice cote d’azur", keys, 4), 1);
+	assert_int_equal(store_match_name(f->ts.db, &entity_city, "metropole nice cote d’azur", keys, 4), 1);
 	assert_string_equal(keys[0], "nice");
 	free(keys[0]);
-	assert_int_equal(store_match_name(f->db, &entity_city, "NICE", keys, 4), 1);
+	assert_int_equal(store_match_name(f->ts.db, &entity_city, "NICE", keys, 4), 1);
 	free(keys[0]);
-	assert_int_equal(store_match_name(f->db, &entity_city, "海口", keys, 4), 1);
+	assert_int_equal(store_match_name(f->ts.db, &entity_city, "海口", keys, 4), 1);
 	assert_string_equal(keys[0], "haikou");
 	free(keys[0]);
-	assert_int_equal(store_match_name(f->db, &entity_city, "Rome", keys, 4), 0);
+	assert_int_equal(store_match_name(f->ts.db, &entity_city, "Rome", keys, 4), 0);
 }
 
 static void taxonomies_loaded(void **state)
 {
 	struct fixture *f = *state;
-	assert_int_equal(list_total(f->db, &entity_sdg, NULL, NULL), 17);
-	assert_true(list_total(f->db, &entity_topic, NULL, NULL) >= 19);
-	assert_true(list_total(f->db, &entity_urban_agenda, NULL, NULL) >= 14);
+	assert_int_equal(list_total(f->ts.db, &entity_sdg, NULL, NULL), 17);
+	assert_true(list_total(f->ts.db, &entity_topic, NULL, NULL) >= 19);
+	assert_true(list_total(f->ts.db, &entity_urban_agenda, NULL, NULL) >= 14);
 	json_t *t;
-	assert_int_equal(store_get(f->db, &entity_topic, "Smart cities and regional/urban innovation and competitiveness", &t), 0);
+	assert_int_equal(store_get(f->ts.db, &entity_topic, "Smart cities and regional/urban innovation and competitiveness", &t), 0);
 	json_decref(t);
 }
 
@@ -223,18 +214,18 @@ static void deletes_and_audit(void **state)
 	struct fixture *f = *state;
 	struct errors errs;
 	enum put_outcome o;
-	db_set_actor(f->db, "alice", "api");
-	add_cities(f->db);
-	assert_int_equal(put(f->db, &entity_city, "{\"slug\":\"nice\",\"name\":\"Nice\",\"country\":\"FR\",\"population\":1}",
+	db_set_actor(f->ts.db, "alice", "api");
+	add_cities(f->ts.db);
+	assert_int_equal(put(f->ts.db, &entity_city, "{\"slug\":\"nice\",\"name\":\"Nice\",\"country\":\"FR\",\"population\":1}",
 			     &o, &errs), 0);
-	assert_int_equal(put(f->db, &entity_cooperation, "{\"kind\":\"pairing\",\"name\":\"Nice – Haikou\","
+	assert_int_equal(put(f->ts.db, &entity_cooperation, "{\"kind\":\"pairing\",\"name\":\"Nice – Haikou\","
 			     "\"members\":[\"nice\",\"haikou\"]}", &o, &errs), 0);
 	errors_init(&errs);
-	assert_int_equal(store_delete(f->db, &entity_city, "granada", &errs), 0);
-	assert_int_equal(store_delete(f->db, &entity_city, "granada", &errs), STORE_NOT_FOUND);
+	assert_int_equal(store_delete(f->ts.db, &entity_city, "granada", &errs), 0);
+	assert_int_equal(store_delete(f->ts.db, &entity_city, "granada", &errs), STORE_NOT_FOUND);
 	json_t *rows;
 	struct audit_query q = {.entity = "city", .record = "nice"};
-	assert_int_equal(store_audit_list(f->db, &q, &rows), 0);
+	assert_int_equal(store_audit_list(f->ts.db, &q, &rows), 0);
 	assert_int_equal(json_array_size(rows), 2);              /* created, then updated */
 	json_t *last = json_array_get(rows, 0);
 	assert_string_equal(record_str(last, "action"), "update");
@@ -245,7 +236,7 @@ static void deletes_and_audit(void **state)
 	assert_int_equal(json_integer_value(json_object_get(pop, "after")), 1);
 	json_decref(rows);
 	struct audit_query del = {.record = "granada", .actor = "alice"};
-	assert_int_equal(store_audit_list(f->db, &del, &rows), 0);
+	assert_int_equal(store_audit_list(f->ts.db, &del, &rows), 0);
 	assert_string_equal(record_str(json_array_get(rows, 0), "action"), "delete");
 	json_decref(rows);
 }
@@ -255,16 +246,16 @@ static void referenced_record_kept(void **state)
 	struct fixture *f = *state;
 	struct errors errs;
 	enum put_outcome o;
-	add_cities(f->db);
-	assert_int_equal(put(f->db, &entity_cooperation, "{\"kind\":\"pairing\",\"name\":\"Nice – Haikou\","
+	add_cities(f->ts.db);
+	assert_int_equal(put(f->ts.db, &entity_cooperation, "{\"kind\":\"pairing\",\"name\":\"Nice – Haikou\","
 			     "\"members\":[\"nice\",\"haikou\"]}", &o, &errs), 0);
-	assert_int_equal(db_begin_write(f->db), 0);
+	assert_int_equal(db_begin_write(f->ts.db), 0);
 	errors_init(&errs);
-	assert_int_equal(store_delete(f->db, &entity_city, "haikou", &errs), STORE_INVALID);
+	assert_int_equal(store_delete(f->ts.db, &entity_city, "haikou", &errs), STORE_INVALID);
 	assert_string_equal(errs.e[0].code, "conflict");
-	db_rollback(f->db);
+	db_rollback(f->ts.db);
 	json_t *city;
-	assert_int_equal(store_get(f->db, &entity_city, "haikou", &city), 0);
+	assert_int_equal(store_get(f->ts.db, &entity_city, "haikou", &city), 0);
 	json_decref(city);
 }
 

@@ -19,7 +19,7 @@
 #include "store/plans.h"
 #include "store/store.h"
 #include "util/buf.h"
-#include "testdb.h"
+#include "teststore.h"
 
 #include <glob.h>
 #include <math.h>
@@ -799,21 +799,14 @@ static void test_seed_003(void **state)
 /* ---- the apply step, on a real database ---- */
 
 struct fixture {
-	struct testdb tdb;
-	struct store *st;
-	struct db *db;
+	struct teststore ts;
 };
 
 static int db_setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof *f);
-	assert_int_equal(testdb_create(&f->tdb), 0);
-	char err[512];
-	f->st = store_open(f->tdb.target, 1, 1, err, sizeof err);
-	if (!f->st)
-		fail_msg("store_open: %s", err);
-	f->db = store_acquire(f->st);
-	db_set_actor(f->db, "tester", "cli");
+	teststore_open(&f->ts, 1);
+	db_set_actor(f->ts.db, "tester", "cli");
 	*state = f;
 	return 0;
 }
@@ -821,9 +814,7 @@ static int db_setup(void **state)
 static int db_teardown(void **state)
 {
 	struct fixture *f = *state;
-	store_release(f->st, f->db);
-	store_close(f->st);
-	testdb_drop(&f->tdb);
+	teststore_close(&f->ts);
 	free(f);
 	return 0;
 }
@@ -836,7 +827,7 @@ static int import(struct fixture *f, const char *name, const char *text, struct 
 	char label[256];
 	snprintf(label, sizeof label, FIXTURES "%s", name ? name : "inline.txt");
 	buf_reset(report);
-	int rc = ucap_import_file(f->db, label, data ? data : text, data ? len : strlen(text), report);
+	int rc = ucap_import_file(f->ts.db, label, data ? data : text, data ? len : strlen(text), report);
 	free(data);
 	return rc;
 }
@@ -849,7 +840,7 @@ static void put_json(struct fixture *f, const struct entity *e, const char *text
 	assert_non_null(in);
 	errors_init(&errs);
 	assert_int_equal(record_validate(e, in, &rec, &errs), 0);
-	assert_int_equal(store_put(f->db, e, rec, &outcome, &errs), STORE_OK);
+	assert_int_equal(store_put(f->ts.db, e, rec, &outcome, &errs), STORE_OK);
 	json_decref(in);
 	json_decref(rec);
 }
@@ -857,7 +848,7 @@ static void put_json(struct fixture *f, const struct entity *e, const char *text
 static json_t *get_plan(struct fixture *f, const char *slug)
 {
 	json_t *doc = NULL;
-	assert_int_equal(store_plan_get(f->db, slug, 0, &doc), STORE_OK);
+	assert_int_equal(store_plan_get(f->ts.db, slug, 0, &doc), STORE_OK);
 	return doc;
 }
 
@@ -873,7 +864,7 @@ static long count(struct fixture *f, const struct entity *e)
 	json_t *items;
 	char next[SLUG_MAX * 4 + 1];
 	long total = -1;
-	assert_int_equal(store_list(f->db, e, &q, &items, next, &total), STORE_OK);
+	assert_int_equal(store_list(f->ts.db, e, &q, &items, next, &total), STORE_OK);
 	json_decref(items);
 	return total;
 }
@@ -889,7 +880,7 @@ static void test_import_creates_then_unchanged(void **state)
 		    "and Urban Agenda topics, Key focus of cooperation themes, Key challenges, Main objectives, Activities "
 		    "and key outputs, Expected results and benefits, Contact for further information\n");
 	json_t *city = NULL;
-	assert_int_equal(store_get(f->db, &entity_city, "qingshan", &city), STORE_OK);
+	assert_int_equal(store_get(f->ts.db, &entity_city, "qingshan", &city), STORE_OK);
 	assert_string_equal(record_str(city, "country"), "CN");
 	json_decref(city);
 	json_t *doc = get_plan(f, "porto-verde");
@@ -938,7 +929,7 @@ static void test_import_slug_taken(void **state)
 	errors_init(&errs);
 	put_json(f, &entity_city, "{\"slug\":\"other\",\"name\":\"Other\"}");
 	json_t *content = json_pack("{s:s, s:s}", "title", "Other's plan", "city", "other");
-	assert_int_equal(store_plan_save(f->db, "santa-brisa", content, "by hand", -1, &outcome, &revision, &errs), STORE_OK);
+	assert_int_equal(store_plan_save(f->ts.db, "santa-brisa", content, "by hand", -1, &outcome, &revision, &errs), STORE_OK);
 	json_decref(content);
 	assert_int_equal(import(f, "santa_brisa.txt", NULL, &report), 0);
 	assert_line(&report, "plan santa-brisa-2 created (revision 1)");
@@ -972,7 +963,7 @@ static void test_import_refused_leaves_nothing(void **state)
 	struct list_query q = {.limit = 10};
 	char next[SLUG_MAX * 4 + 1];
 	long total;
-	assert_int_equal(store_plan_list(f->db, &q, &plans, next, &total), STORE_OK);
+	assert_int_equal(store_plan_list(f->ts.db, &q, &plans, next, &total), STORE_OK);
 	assert_int_equal(json_array_size(plans), 0);
 	json_decref(plans);
 	buf_free(&report);
@@ -995,14 +986,14 @@ static void test_import_seeds(void **state)
 	assert_non_null(demo);
 	json_object_del(demo, "plans");
 	FILE *null = fopen("/dev/null", "w");
-	assert_int_equal(json_import_doc(f->db, demo, "demo", null, null), 0);
+	assert_int_equal(json_import_doc(f->ts.db, demo, "demo", null, null), 0);
 	fclose(null);
 	json_decref(demo);
 	struct buf report = BUF_INIT(1 << 20);
 	for (int i = 0; i < 2; i++) {
 		char *data = read_file(path[i], &len);
 		buf_reset(&report);
-		assert_int_equal(ucap_import_file(f->db, path[i], data, len, &report), 0);
+		assert_int_equal(ucap_import_file(f->ts.db, path[i], data, len, &report), 0);
 		free(data);
 		assert_null(strstr(buf_str(&report), "unplaced:"));
 		assert_null(strstr(buf_str(&report), "empty:"));
@@ -1021,14 +1012,14 @@ static json_t *all_cities(struct fixture *f)
 	json_t *items = NULL;
 	char next[SLUG_MAX * 4 + 1];
 	long total;
-	assert_int_equal(store_list(f->db, &entity_city, &q, &items, next, &total), STORE_OK);
+	assert_int_equal(store_list(f->ts.db, &entity_city, &q, &items, next, &total), STORE_OK);
 	return items;
 }
 
 static json_t *get_city(struct fixture *f, const char *slug)
 {
 	json_t *rec = NULL;
-	if (store_get(f->db, &entity_city, slug, &rec) != STORE_OK)
+	if (store_get(f->ts.db, &entity_city, slug, &rec) != STORE_OK)
 		fail_msg("city %s is not stored", slug);
 	return rec;
 }
@@ -1151,7 +1142,7 @@ static void import_seeds_fresh(struct fixture *f, int first)
 		int i = k == 0 ? first : 1 - first;
 		char *data = read_file(path[i], &len);
 		buf_reset(&report);
-		assert_int_equal(ucap_import_file(f->db, path[i], data, len, &report), 0);
+		assert_int_equal(ucap_import_file(f->ts.db, path[i], data, len, &report), 0);
 		free(data);
 	}
 	if (first == 0)
