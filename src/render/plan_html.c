@@ -39,9 +39,9 @@ static void heading(struct buf *b, const struct plan_section *s, const struct pl
 {
 	html_printf(b, "<section class=\"ucap-section\" id=\"%s\" aria-labelledby=\"h-%s\">\n"
 		    "<div class=\"ucap-heading\"><h2 id=\"h-%s\">%s</h2>", s->key, s->key, s->key, s->title);
-	if (opt->edit_base)
-		html_printf(b, "<a class=\"edit-link\" href=\"%R/edit/%u\">Edit<span class=\"visually-hidden\"> %s</span></a>",
-			    opt->edit_base, s->key, s->title);
+	if (opt->edit_slug)
+		html_printf(b, "<a class=\"edit-link\" href=\"/plans/%u/edit/%u\">Edit<span class=\"visually-hidden\"> %s</span></a>",
+			    opt->edit_slug, s->key, s->title);
 	html_printf(b, "</div>\n");
 }
 
@@ -181,7 +181,7 @@ void plan_html_sections(struct buf *b, const json_t *view, const struct plan_htm
 		int any = has_section(content, s);
 		if (strcmp(s->key, "unplaced") == 0 && !opt->show_unplaced)
 			continue;
-		if (!any && !opt->edit_base)
+		if (!any && !opt->edit_slug)
 			continue;
 		heading(b, s, opt);
 		if (!any)

@@ -7,8 +7,9 @@
 #include <jansson.h>
 
 struct plan_html_options {
-	const char *edit_base;    /* "/plans/nice": an Edit link per section (and empty
-				     sections shown) for someone who may edit; NULL otherwise */
+	const char *edit_slug;    /* "nice": an Edit link per section to /plans/nice/edit/...
+				     (and empty sections shown) for someone who may edit; NULL
+				     otherwise */
 	int links;                /* link cities and the cooperation to their pages */
 	int show_unplaced;        /* show the importer's unplaced text (to editors) */
 };

@@ -154,10 +154,8 @@ static int summary_page(struct req *r, int n)
 	}
 	plan_html_title(b, view);
 	toolbar(r, view, current);
-	char base[160];
-	snprintf(base, sizeof base, "/plans/%s", r->slug);
 	int editor = current && r->user.id && plan_may(r, ACT_UPDATE, json_object_get(view, "content"));
-	struct plan_html_options opt = {editor ? base : NULL, 1, editor};
+	struct plan_html_options opt = {editor ? r->slug : NULL, 1, editor};
 	plan_html_sections(b, view, &opt);
 	html_printf(b, "</article>\n");
 	json_decref(view);
